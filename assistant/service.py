@@ -32,7 +32,10 @@ class Assistant:
 
     @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.index, rrf_k=self.settings.rrf_k, candidates=self.settings.candidates)
+        s = self.settings
+        return Retriever(self.index, candidates=s.candidates, bm25_weight=s.bm25_weight,
+                         answer_type_boost=s.answer_type_boost,
+                         memory_limit=s.memory_search_limit)
 
     def ingest(
         self,
@@ -42,15 +45,20 @@ class Assistant:
         progress: Callable[[Iterable[Path], int], Iterable[Path]] | None = None,
     ) -> IngestReport:
         if rebuild:
-            self.index.reset()
+            ChunkIndex.drop(self.settings)
+            for name in ("index", "retriever"):
+                self.__dict__.pop(name, None)
         return self.index.ingest(list(paths or [self.settings.corpus_dir]), prune=prune,
                                  progress=progress)
 
-    def ensure_index(self) -> IngestReport | None:
-        """Build the index from the corpus folder when it is empty (first run)."""
-        if self.index.count() == 0:
-            return self.ingest()
-        return None
+    def sync_corpus(self) -> IngestReport | None:
+        """Bring the corpus folder's chunks up to date (builds the index on first run).
+
+        Cheap when nothing changed: unchanged files produce the same chunk ids and write nothing.
+        """
+        if not self.settings.corpus_dir.is_dir():
+            return None
+        return self.ingest([self.settings.corpus_dir])
 
     def check_question(self, question: str) -> str:
         if not isinstance(question, str) or not question.strip():

