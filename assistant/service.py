@@ -62,7 +62,9 @@ class Assistant:
 
     def check_question(self, question: str) -> str:
         if not isinstance(question, str) or not question.strip():
-            raise InputError("The question is empty: type a question about Vietnam–Korea relations.")
+            raise InputError(
+                "The question is empty: type a question about Vietnam–Korea relations."
+            )
         question = question.strip()
         limit = self.settings.max_question_chars
         if len(question) > limit:

@@ -9,10 +9,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from assistant import Assistant
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -51,8 +53,7 @@ def tiny_corpus(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_assistant(tmp_path: Path):  # type: ignore[no-untyped-def]
-    from assistant import Assistant
+def make_assistant(tmp_path: Path) -> Callable[..., Assistant]:
 
     def factory(**overrides: object) -> Assistant:
         overrides.setdefault("vectorstore_dir", tmp_path / "vectorstore")

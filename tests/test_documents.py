@@ -20,7 +20,9 @@ def _offline_tiktoken() -> None:
 
 def test_markdown_front_matter(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
-    path.write_text("---\nid: x1\ntitle: T\ndate: 2025-06-05\nlanguage: en\nextra: 1\n---\n\nBody.\n")
+    path.write_text(
+        "---\nid: x1\ntitle: T\ndate: 2025-06-05\nlanguage: en\nextra: 1\n---\n\nBody.\n"
+    )
     doc = load_document(path)
     assert (doc.id, doc.title, doc.date, doc.language, doc.body) == (
         "x1", "T", "2025-06-05", "en", "Body.")

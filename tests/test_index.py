@@ -9,15 +9,19 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from assistant import Assistant
 from assistant.chunking import chunk_text
 from assistant.corpus import iter_files, load_document
 from assistant.errors import EmbedderMismatchError, EmptyIndexError, InputError
 
 from .conftest import CORPUS
+
+Factory = Callable[..., Assistant]
 
 
 def _expected_ids(folder: Path, chunk_tokens: int = 48, overlap: int = 1) -> set[str]:
@@ -28,11 +32,11 @@ def _expected_ids(folder: Path, chunk_tokens: int = 48, overlap: int = 1) -> set
     return ids
 
 
-def _stored_ids(bot) -> list[str]:  # type: ignore[no-untyped-def]
+def _stored_ids(bot: Assistant) -> list[str]:
     return [c.id for c in bot.index.all_chunks()]
 
 
-def test_ingest_is_idempotent(make_assistant, tiny_corpus: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ingest_is_idempotent(make_assistant: Factory, tiny_corpus: Path) -> None:
     bot = make_assistant()
     first = bot.ingest([tiny_corpus])
     assert first.changed_files == 3 and first.added_chunks > 0 and not first.errors
@@ -43,7 +47,7 @@ def test_ingest_is_idempotent(make_assistant, tiny_corpus: Path) -> None:  # typ
     assert sorted(_stored_ids(bot)) == sorted(ids)
 
 
-def test_chunks_carry_metadata_and_offsets(make_assistant, tiny_corpus: Path) -> None:  # type: ignore[no-untyped-def]
+def test_chunks_carry_metadata_and_offsets(make_assistant: Factory, tiny_corpus: Path) -> None:
     bot = make_assistant()
     bot.ingest([tiny_corpus])
     passages = bot.retrieve("trade target 2030", k=3)
@@ -57,7 +61,7 @@ def test_chunks_carry_metadata_and_offsets(make_assistant, tiny_corpus: Path) ->
     assert apec and all(c.metadata["language"] == "en" for c in apec)
 
 
-def test_changed_file_replaces_its_chunks(make_assistant, tiny_corpus: Path) -> None:  # type: ignore[no-untyped-def]
+def test_changed_file_replaces_its_chunks(make_assistant: Factory, tiny_corpus: Path) -> None:
     bot = make_assistant()
     bot.ingest([tiny_corpus])
     path = tiny_corpus / "trade.md"
@@ -69,7 +73,9 @@ def test_changed_file_replaces_its_chunks(make_assistant, tiny_corpus: Path) -> 
     assert set(_stored_ids(bot)) == _expected_ids(tiny_corpus)
 
 
-def test_prune_removes_deleted_files(make_assistant, tiny_corpus: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_prune_removes_deleted_files(
+    make_assistant: Factory, tiny_corpus: Path, tmp_path: Path,
+) -> None:
     bot = make_assistant()
     other = tmp_path / "other.md"
     other.write_text("---\nid: other\n---\n\nA file outside the folder stays.")
@@ -84,21 +90,23 @@ def test_prune_removes_deleted_files(make_assistant, tiny_corpus: Path, tmp_path
     assert doc_ids == {"trade", "apec", "other"}
 
 
-def test_unreadable_file_is_reported_and_others_ingested(make_assistant, tiny_corpus: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_file_is_reported_and_others_ingested(
+    make_assistant: Factory, tiny_corpus: Path,
+) -> None:
     (tiny_corpus / "broken.md").write_text("---\ntitle: [oops\n---\nx")
     report = make_assistant().ingest([tiny_corpus])
     assert report.changed_files == 3
     assert len(report.errors) == 1 and "broken.md" in report.errors[0]
 
 
-def test_crash_between_add_and_delete_is_repaired(make_assistant, tiny_corpus: Path,  # type: ignore[no-untyped-def]
+def test_crash_between_add_and_delete_is_repaired(make_assistant: Factory, tiny_corpus: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     bot = make_assistant()
     bot.ingest([tiny_corpus])
     path = tiny_corpus / "trade.md"
     path.write_text(path.read_text().replace("2022", "2021"))
 
-    def crash(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def crash(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt("simulated crash after the new chunks were added")
 
     monkeypatch.setattr(bot.index.collection, "delete", crash)
@@ -139,8 +147,6 @@ def test_kill_9_mid_ingest_then_rerun_is_consistent(tmp_path: Path) -> None:
     proc.wait()
     rerun = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
-    from assistant import Assistant
-
     bot = Assistant(vectorstore_dir=tmp_path / "vs")
     ids = _stored_ids(bot)
     assert len(ids) == len(set(ids))
@@ -150,7 +156,9 @@ def test_kill_9_mid_ingest_then_rerun_is_consistent(tmp_path: Path) -> None:
     assert third.added_chunks == third.removed_chunks == 0
 
 
-def test_embedder_mismatch_is_a_clear_error_and_rebuild_fixes_it(make_assistant, tiny_corpus: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_embedder_mismatch_is_a_clear_error_and_rebuild_fixes_it(
+    make_assistant: Factory, tiny_corpus: Path, tmp_path: Path,
+) -> None:
     import chromadb
 
     store = tmp_path / "vectorstore"
@@ -167,7 +175,7 @@ def test_embedder_mismatch_is_a_clear_error_and_rebuild_fixes_it(make_assistant,
     assert make_assistant(vectorstore_dir=store).retrieve("trade")[0].doc_id == "trade"
 
 
-def test_empty_index_and_bad_questions(make_assistant) -> None:  # type: ignore[no-untyped-def]
+def test_empty_index_and_bad_questions(make_assistant: Factory) -> None:
     bot = make_assistant()
     with pytest.raises(EmptyIndexError, match="assistant ingest"):
         bot.retrieve("anything")
@@ -178,7 +186,9 @@ def test_empty_index_and_bad_questions(make_assistant) -> None:  # type: ignore[
 
 
 @pytest.mark.server
-def test_same_results_from_embedded_store_and_chroma_server(make_assistant, chroma_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_same_results_from_embedded_store_and_chroma_server(
+    make_assistant: Factory, chroma_server: str,
+) -> None:
     embedded = make_assistant(corpus_dir=CORPUS)
     served = make_assistant(corpus_dir=CORPUS, chroma_url=chroma_server,
                             collection=f"test-{os.getpid()}-{time.time_ns()}")
@@ -199,7 +209,7 @@ def test_same_results_from_embedded_store_and_chroma_server(make_assistant, chro
     served.index.client.delete_collection(served.settings.collection)
 
 
-def test_unreachable_server_is_a_clear_error(make_assistant) -> None:  # type: ignore[no-untyped-def]
+def test_unreachable_server_is_a_clear_error(make_assistant: Factory) -> None:
     from assistant.errors import StoreUnavailableError
 
     with pytest.raises(StoreUnavailableError, match="chroma run"):
