@@ -55,14 +55,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from . import evaluate
     from .service import Assistant
 
-    items = evaluate.load_qa(Path(args.qa))
+    items = evaluate.select(evaluate.load_qa(Path(args.qa)), args.only)
     bot = Assistant()
     bot.sync_corpus()
     k = 5
     if not args.retrieval_only:
-        print("error: the full answer eval is not available yet; use --retrieval-only.",
-              file=sys.stderr)
-        return EXIT_ERROR
+        return _answer_eval(args, bot, items)
 
     def search(item: evaluate.QAItem) -> list[str]:
         return [p.text for p in bot.retrieve(item.question, k=k, history=item.history,
@@ -81,6 +79,40 @@ def cmd_eval(args: argparse.Namespace) -> int:
         failures = evaluate.check_thresholds(report, thresholds)
     report["failures"] = failures
     md = f"# Retrieval eval ({report['mode']})\n\n{table}\n"
+    if failures:
+        md += "\nBelow threshold:\n" + "\n".join(f"- {f}" for f in failures) + "\n"
+    path = evaluate.write_report(report, Path(args.out), md)
+    print(table)
+    print(f"report: {path}")
+    for f in failures:
+        print(f"BELOW THRESHOLD: {f}", file=sys.stderr)
+    return EXIT_BELOW_THRESHOLD if failures else 0
+
+
+def _answer_eval(args: argparse.Namespace, bot: Any, items: list[Any]) -> int:
+    from . import evaluate
+
+    rows = []
+    for n, item in enumerate(items, start=1):
+        answer = bot.ask(item.question, history=item.history)
+        row = evaluate.answer_row(item, answer, [p.text for p in answer.passages])
+        rows.append(row)
+        mark = "ok " if row.get("correct", row["abstention_ok"]) else "BAD"
+        print(f"[{n}/{len(items)}] {mark} {item.id} {row['ms'] / 1000:.1f}s "
+              f"{answer.text[:100]!r}", file=sys.stderr, flush=True)
+    report: dict[str, Any] = evaluate.summarise_answers(rows)
+    report["qa_file"] = str(args.qa)
+    report["backend"] = bot.backend
+    metrics = ["accuracy", "language_match", "citation_validity", "abstention_accuracy",
+               "hit@5", "latency_ms_p50", "latency_ms_p95"]
+    table = evaluate.format_table(report, metrics)
+    failures: list[str] = []
+    thresholds_path = Path(args.thresholds)
+    if thresholds_path.is_file() and not args.no_gate:
+        thresholds = json.loads(thresholds_path.read_text()).get("answer", {})
+        failures = evaluate.check_thresholds(report, thresholds)
+    report["failures"] = failures
+    md = f"# Answer eval ({bot.backend})\n\n{table}\n"
     if failures:
         md += "\nBelow threshold:\n" + "\n".join(f"- {f}" for f in failures) + "\n"
     path = evaluate.write_report(report, Path(args.out), md)
@@ -131,6 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
                    default=None, help="retrieval variant (default: ASSISTANT_RETRIEVAL)")
     p.add_argument("--thresholds", default="eval/thresholds.json")
     p.add_argument("--no-gate", action="store_true", help="report only; never fail on thresholds")
+    p.add_argument("--only", default=None,
+                   help="comma-separated item ids, or every:N for every Nth item")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="start the web chat")

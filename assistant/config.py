@@ -52,7 +52,19 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(
         default=None, validation_alias=AliasChoices("ASSISTANT_OPENAI_BASE_URL", "OPENAI_BASE_URL")
     )
-    openai_model: str = "gpt-4o-mini"
+    openai_model: str = Field(
+        default="gpt-4o-mini",
+        validation_alias=AliasChoices("ASSISTANT_OPENAI_MODEL", "OPENAI_MODEL"),
+    )
+    llm_timeout: float = Field(default=120.0, gt=0)
+    # Unit tests set this to false so that only explicitly passed fakes can answer.
+    allow_model_requests: bool = True
+    max_answer_tokens: int = Field(default=120, ge=16, le=2048)
+    evidence_passages: int = Field(default=4, ge=1, le=20)
+    # Below this cosine similarity no passage is relevant enough to try an answer.
+    relevance_floor: float = Field(default=0.77, ge=0.0, le=1.0)
+    retry_on_problems: bool = True
+    history_turns: int = Field(default=6, ge=0, le=100)
 
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)

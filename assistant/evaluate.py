@@ -84,6 +84,20 @@ def load_qa(path: Path) -> list[QAItem]:
     return items
 
 
+def select(items: list[QAItem], only: str | None) -> list[QAItem]:
+    """Subset for quick runs: "every:3" or "id1,id2"."""
+    if not only:
+        return items
+    if only.startswith("every:"):
+        step = int(only.split(":", 1)[1])
+        return items[::step]
+    wanted = set(only.split(","))
+    chosen = [i for i in items if i.id in wanted]
+    if not chosen:
+        raise InputError(f"--only {only!r} matches no item id.")
+    return chosen
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -134,13 +148,13 @@ def check_thresholds(report: dict[str, Any], thresholds: dict[str, Any]) -> list
     for metric, floor in thresholds.items():
         if metric in ("per_language", "min_language_n"):
             continue
-        if overall.get(metric, 0.0) < floor:
-            failures.append(f"overall {metric} = {overall.get(metric, 0.0):.3f} < {floor}")
+        if (overall.get(metric) or 0.0) < floor:
+            failures.append(f"overall {metric} = {(overall.get(metric) or 0.0):.3f} < {floor}")
     min_n = thresholds.get("min_language_n", 5)
     for metric, floor in (thresholds.get("per_language") or {}).items():
         for lang, scores in report["per_language"].items():
-            if scores["n"] >= min_n and scores.get(metric, 0.0) < floor:
-                failures.append(f"{lang} {metric} = {scores.get(metric, 0.0):.3f} < {floor}")
+            if scores["n"] >= min_n and (scores.get(metric) or 0.0) < floor:
+                failures.append(f"{lang} {metric} = {(scores.get(metric) or 0.0):.3f} < {floor}")
     return failures
 
 
@@ -170,3 +184,63 @@ def write_report(report: dict[str, Any], out_dir: Path, markdown: str) -> Path:
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else 0.0
+
+
+def answer_row(item: QAItem, answer: Any, evidence_texts: list[str]) -> dict[str, Any]:
+    """Score one full answer (``answer`` is an assistant.answer.Answer)."""
+    from .answer import answer_language
+
+    lang = answer_language(answer.text, fallback="?")
+    row: dict[str, Any] = {
+        "id": item.id, "lang": item.lang, "answerable": item.answerable,
+        "abstained": answer.abstained, "fallback": answer.fallback,
+        "answer": answer.text, "answer_lang": lang,
+        "language_ok": lang == item.lang,
+        "abstention_ok": answer.abstained != item.answerable,
+        "ms": answer.timings.get("total_ms", 0.0),
+        "first_token_ms": answer.timings.get("first_token_ms"),
+        "citations": [c.passage_id for c in answer.citations],
+    }
+    retrieved = {p.id for p in answer.passages}
+    first = next((i for i, t in enumerate(evidence_texts, start=1) if item.evidence_hit(t)), None)
+    row["rank"] = first
+    if item.answerable:
+        row["correct"] = (not answer.abstained) and item.answer_passes(answer.text)
+        if not answer.abstained:
+            row["citation_valid"] = bool(answer.citations) and all(
+                c.passage_id in retrieved for c in answer.citations
+            ) and any(item.evidence_hit(c.text) for c in answer.citations)
+    return row
+
+
+def summarise_answers(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    def agg(rs: list[dict[str, Any]]) -> dict[str, Any]:
+        answerable = [r for r in rs if r["answerable"]]
+        answered = [r for r in answerable if "citation_valid" in r]
+        out: dict[str, Any] = {"n": len(rs)}
+        out["accuracy"] = (sum(r["correct"] for r in answerable) / len(answerable)
+                           if answerable else None)
+        out["language_match"] = sum(r["language_ok"] for r in rs) / len(rs) if rs else None
+        out["citation_validity"] = (sum(r["citation_valid"] for r in answered) / len(answered)
+                                    if answered else None)
+        out["abstention_accuracy"] = (sum(r["abstention_ok"] for r in rs) / len(rs)
+                                      if rs else None)
+        for k in KS:
+            out[f"hit@{k}"] = (sum(1 for r in answerable if r["rank"] and r["rank"] <= k)
+                               / len(answerable) if answerable else None)
+        times = [r["ms"] for r in rs]
+        out["latency_ms_p50"] = percentile(times, 0.5)
+        out["latency_ms_p95"] = percentile(times, 0.95)
+        firsts = [r["first_token_ms"] for r in rs if r["first_token_ms"] is not None]
+        out["first_token_ms_p50"] = percentile(firsts, 0.5) if firsts else None
+        out["fallbacks"] = sum(1 for r in rs if r["fallback"])
+        return out
+
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        groups[r["lang"]].append(r)
+    return {
+        "overall": agg(rows),
+        "per_language": {lang: agg(rs) for lang, rs in sorted(groups.items())},
+        "items": rows,
+    }

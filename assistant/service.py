@@ -2,23 +2,65 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from . import answer as grounding
+from .answer import Answer, Citation
 from .config import Settings, load_settings, prepare_offline_environment
-from .errors import InputError
+from .errors import InputError, ModelError
 from .index import ChunkIndex, IngestReport
 from .retrieve import Mode, Passage, Retriever, standalone_query
+
+History = Sequence[tuple[str, str]]
+
+
+@dataclass
+class Sources:
+    """First event of ``Assistant.stream``: the passages retrieved for the question."""
+
+    passages: list[Passage]
+    language: str
+
+
+@dataclass
+class Delta:
+    """A piece of answer text as the model writes it (the final Answer may repair it)."""
+
+    text: str
 
 
 class Assistant:
     """Build with settings (from env / .env by default); heavy parts load on first use."""
 
-    def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
+    def __init__(self, settings: Settings | None = None, llm: Any = None,
+                 **overrides: Any) -> None:
         self.settings = settings if settings is not None else load_settings(**overrides)
         prepare_offline_environment(self.settings)
+        self._llm = llm
+        self._llm_lock = threading.Lock()
+
+    @property
+    def llm(self) -> Any:
+        """The configured LLM, loaded on first use (or the one passed in, e.g. a test fake)."""
+        with self._llm_lock:
+            if self._llm is None:
+                from .llm import build_llm
+
+                self._llm = build_llm(self.settings)
+            return self._llm
+
+    @property
+    def backend(self) -> str:
+        from .llm import describe_backend
+
+        return describe_backend(self.settings) if self._llm is None or not hasattr(
+            self._llm, "describe") else str(self._llm.describe())
 
     @cached_property
     def embedder(self) -> Any:
@@ -90,3 +132,149 @@ class Assistant:
         return self.retriever.retrieve(
             query, k=k or self.settings.top_k, mode=mode or self.settings.retrieval
         )
+
+    # -- answering ----------------------------------------------------------------------------
+
+    def question_language(self, question: str, history: History | None = None) -> str:
+        """The asker's language; a very short follow-up ("And when?") inherits the chat's."""
+        from .language import detect_language_scored
+
+        code, confidence = detect_language_scored(question)
+        if history and confidence < 0.6:
+            previous, _ = detect_language_scored(history[-1][0])
+            return previous
+        return code
+
+    def ask(self, question: str, history: History | None = None) -> Answer:
+        final: Answer | None = None
+        for event in self.stream(question, history=history):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None
+        return final
+
+    def stream(self, question: str, history: History | None = None
+               ) -> Iterator[Sources | Delta | Answer]:
+        """Yield Sources first, then Delta text pieces, then the final Answer."""
+        started = time.perf_counter()
+        question = self.check_question(question)
+        history = list(history or [])[-self.settings.history_turns:]
+        language = self.question_language(question, history)
+        passages = self.retrieve(question, history=history)
+        timings = {"retrieval_ms": (time.perf_counter() - started) * 1000}
+        yield Sources(passages, language)
+
+        def done(text: str, abstained: bool, citations: list[Citation] | None = None,
+                 fallback: str | None = None, attempts: int = 0) -> Answer:
+            timings["total_ms"] = (time.perf_counter() - started) * 1000
+            return Answer(
+                question=question, text=text, language=language, abstained=abstained,
+                citations=citations or [], passages=passages, timings=timings,
+                backend=self.backend, fallback=fallback, attempts=attempts,
+            )
+
+        evidence = passages[: self.settings.evidence_passages]
+        if not evidence or max(p.similarity for p in evidence) < self.settings.relevance_floor:
+            yield done(grounding.message("not_in_sources", language), abstained=True)
+            return
+
+        from llama_index.core.base.llms.types import ChatMessage, MessageRole
+
+        chat = grounding.base_chat() + [
+            ChatMessage(role=MessageRole.USER, content=grounding.build_user_message(
+                question, language, evidence, history)),
+        ]
+        text = ""
+        pending = ""  # held back until it cannot be the start of the abstention marker
+        for piece in self._stream_llm(chat):
+            if not text and not pending:
+                timings["first_token_ms"] = (time.perf_counter() - started) * 1000
+            text += piece
+            pending += piece
+            if grounding.could_be_abstention(pending):
+                continue
+            yield Delta(pending)
+            pending = ""
+        timings["generation_ms"] = (time.perf_counter() - started) * 1000 - timings["retrieval_ms"]
+        attempts = 1
+
+        if grounding.is_abstention(text):
+            yield done(grounding.message("not_in_sources", language), abstained=True,
+                       attempts=attempts)
+            return
+        found = grounding.problems(text, language, evidence, question)
+        if found and self.settings.retry_on_problems:
+            chat += [
+                ChatMessage(role=MessageRole.ASSISTANT, content=text),
+                ChatMessage(role=MessageRole.USER, content=grounding.prompt("retry.txt").format(
+                    problem="; ".join(found), language=grounding.language_label(language))),
+            ]
+            retried = "".join(self._stream_llm(chat))
+            attempts = 2
+            if grounding.is_abstention(retried):
+                yield done(grounding.message("not_in_sources", language), abstained=True,
+                           attempts=attempts)
+                return
+            if not grounding.problems(retried, language, evidence, question):
+                text, found = retried, []
+        if found:
+            best = grounding.attribute(question, evidence, question)
+            sentence, *_ = grounding.supporting_sentence(evidence[best - 1], "", question)
+            text = grounding.extractive_text(language, sentence, 1)
+            citations = grounding.make_citations([best], evidence, sentence, question)
+            yield done(text, abstained=False, citations=citations, fallback="extractive",
+                       attempts=attempts)
+            return
+        yield done(*self._cite(text, evidence, language, question), attempts=attempts)
+
+    def _cite(self, text: str, evidence: list[Passage], language: str, question: str
+              ) -> tuple[str, bool, list[Citation]]:
+        cleaned, cited = grounding.clean_markers(text, len(evidence))
+        if not cited:  # every claim needs a source: attach the passage that supports it best
+            best = grounding.attribute(cleaned, evidence, question)
+            cleaned = cleaned.rstrip() + f" [{best}]"
+            cited = [best]
+        swaps = grounding.prefer_own_language(cited, evidence, language, cleaned, self._similar)
+        mapping = {n: swaps.get(n, n) for n in range(1, len(evidence) + 1)}
+        cleaned, cited = grounding.remap(cleaned, mapping)
+        final = grounding.finalize(cleaned, cited)
+        return final, False, grounding.make_citations(cited, evidence, final, question)
+
+    def _similar(self, a: Passage, b: Passage) -> float:
+        va, vb = self.retriever.embedding(a.id), self.retriever.embedding(b.id)
+        if va is None or vb is None:
+            return 0.0
+        return float(sum(x * y for x, y in zip(va, vb, strict=True)))
+
+    def _stream_llm(self, chat: list[Any]) -> Iterator[str]:
+        try:
+            for chunk in self.llm.stream_chat(chat, max_tokens=self.settings.max_answer_tokens,
+                                              stop=["\n\n"]):
+                if chunk.delta:
+                    yield chunk.delta
+        except ModelError:
+            raise
+        except Exception as exc:
+            raise ModelError(
+                f"The language model backend ({self.backend}) failed: "
+                f"{exc.__class__.__name__}: {str(exc)[:300]}. Check that it is running and "
+                "reachable, or switch ASSISTANT_LLM."
+            ) from None
+
+    def translate(self, text: str | Citation, language: str) -> str:
+        """Translate a passage (or a citation's passage) into ``language`` with the LLM."""
+        from llama_index.core.base.llms.types import ChatMessage, MessageRole
+
+        if isinstance(text, Citation):
+            citation = text
+            text = citation.text
+        else:
+            citation = None
+        content = grounding.prompt("translate.txt").format(
+            language=grounding.language_label(language), text=text)
+        # Same fixed prefix as answers, so the model's prompt cache stays useful.
+        chat = grounding.base_chat() + [ChatMessage(role=MessageRole.USER, content=content)]
+        translated = "".join(self._stream_llm(chat)).strip()
+        if citation is not None:
+            citation.translation = translated
+        return translated

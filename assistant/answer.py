@@ -1,0 +1,294 @@
+"""Grounded answers: prompt building, and the checks that make a model's answer trustworthy.
+
+Everything here is deterministic and model-free, so it is unit-tested with crafted outputs:
+citation markers are validated against the passages actually given to the model, numbers must
+appear in the cited passages, the answer must be in the asker's language, and when an answer
+cannot be repaired it is replaced by an extractive one (the supporting sentence, quoted).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+from .chunking import split_sentences
+from .language import detect_language
+from .lexical import tokenize
+from .retrieve import Passage
+
+ABSTAIN_MARKER = "NOT_IN_SOURCES"
+_MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+@dataclass
+class Citation:
+    number: int
+    passage_id: str
+    doc_id: str
+    title: str
+    source: str
+    url: str
+    date: str
+    language: str
+    text: str
+    sentence: str
+    sentence_start: int  # character offsets of the supporting sentence in the document body
+    sentence_end: int
+    translation: str | None = None
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        words = self.text.split()
+        return " ".join(words[:10]) + (" …" if len(words) > 10 else "")
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    language: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    backend: str = ""
+    fallback: str | None = None  # "extractive" when the model's answer could not be used
+    attempts: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question, "text": self.text, "language": self.language,
+            "abstained": self.abstained, "fallback": self.fallback, "backend": self.backend,
+            "citations": [c.__dict__ for c in self.citations], "timings": self.timings,
+        }
+
+
+# --- prompts (files under assistant/prompts) ------------------------------------------------
+
+@cache
+def prompt(name: str) -> str:
+    return resources.files("assistant").joinpath("prompts", name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def messages() -> dict[str, dict[str, str]]:
+    data: dict[str, dict[str, str]] = json.loads(prompt("messages.json"))
+    return data
+
+
+def message(kind: str, language: str) -> str:
+    table = messages()[kind]
+    return table.get(language) or table["en"]
+
+
+def language_label(code: str) -> str:
+    return messages()["language_native"].get(code, code)
+
+
+def format_sources(passages: Sequence[Passage]) -> str:
+    return "\n".join(f"[{n}] {' '.join(p.text.split())}" for n, p in enumerate(passages, 1))
+
+
+def format_history(history: Sequence[tuple[str, str]] | None, limit: int = 300) -> str:
+    """Only the last turn, truncated: follow-ups need it, long chats must not grow the prompt."""
+    if not history:
+        return ""
+    q, a = history[-1]
+    return f"\nPrevious question: {q[:limit]}\nPrevious answer: {a[:limit]}\n"
+
+
+def base_chat() -> list[Any]:
+    """The fixed start of every conversation: system prompt and worked examples.
+
+    It never changes, so llama.cpp keeps it in its KV cache and only the sources and the
+    question of each request are processed.
+    """
+    from llama_index.core.base.llms.types import ChatMessage, MessageRole
+
+    chat = [ChatMessage(role=MessageRole.SYSTEM, content=prompt("system.txt"))]
+    for ex in json.loads(prompt("examples.json")):
+        user = prompt("user.txt").format(sources=ex["sources"], history="",
+                                         question=ex["question"],
+                                         language=language_label(ex["language"]))
+        chat.append(ChatMessage(role=MessageRole.USER, content=user))
+        chat.append(ChatMessage(role=MessageRole.ASSISTANT, content=ex["answer"]))
+    return chat
+
+
+def build_user_message(question: str, language: str, passages: Sequence[Passage],
+                       history: Sequence[tuple[str, str]] | None = None) -> str:
+    return prompt("user.txt").format(
+        sources=format_sources(passages), history=format_history(history),
+        question=question, language=language_label(language),
+    )
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+def could_be_abstention(prefix: str) -> bool:
+    """True while streamed text may still turn out to be the abstention marker."""
+    head = prefix.strip()
+    return not head or ABSTAIN_MARKER.startswith(head[: len(ABSTAIN_MARKER)])
+
+
+def is_abstention(text: str) -> bool:
+    return ABSTAIN_MARKER.lower() in text.lower().replace(" ", "_")
+
+
+def clean_markers(text: str, n_sources: int) -> tuple[str, list[int]]:
+    """Drop markers that point at no given passage; return the text and the cited numbers."""
+    cited: list[int] = []
+
+    def keep(match: re.Match[str]) -> str:
+        numbers = [int(x) for x in re.split(r"\s*[,;]\s*", match.group(1))]
+        valid = [n for n in numbers if 1 <= n <= n_sources]
+        for n in valid:
+            if n not in cited:
+                cited.append(n)
+        return "".join(f"[{n}]" for n in dict.fromkeys(valid))
+
+    cleaned = _MARKER.sub(keep, text)
+    cleaned = re.sub(r"[ \t]+([.,;:!?。])", r"\1", cleaned)
+    return re.sub(r"[ \t]{2,}", " ", cleaned).strip(), cited
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers as digit strings, separators removed ("1,000" -> "1000"), markers ignored."""
+    text = _MARKER.sub(" ", text)
+    out = set()
+    for raw in _NUMBER.findall(text):
+        out.add(re.sub(r"[.,]", "", raw) if re.fullmatch(r"\d{1,3}([.,]\d{3})+", raw) else raw)
+    return out
+
+
+def unsupported_numbers(answer: str, cited: Sequence[Passage], question: str = "") -> set[str]:
+    """Numbers in the answer that neither the cited passages nor the question contain."""
+    allowed = numbers(question)
+    for p in cited:
+        allowed |= numbers(p.text)
+    return {n for n in numbers(answer) if n not in allowed}
+
+
+def answer_language(text: str, fallback: str) -> str:
+    """Language of the answer's own words (markers and quoted source text removed)."""
+    stripped = _MARKER.sub(" ", text)
+    stripped = re.sub(r"[“«「\"].*?[”»」\"]", " ", stripped)
+    return detect_language(stripped, default=fallback)
+
+
+def problems(text: str, language: str, passages: Sequence[Passage], question: str) -> list[str]:
+    """Why an answer cannot be shown as it is (empty list: it can)."""
+    cleaned, cited = clean_markers(text, len(passages))
+    found = []
+    if not cleaned or not re.search(r"\w", _MARKER.sub("", cleaned)):
+        return ["the answer is empty"]
+    lang = answer_language(cleaned, language)
+    if lang != language:
+        found.append(f"it is written in {language_label(lang)}, not {language_label(language)}")
+    cited_passages = [passages[n - 1] for n in cited] or list(passages)
+    bad = unsupported_numbers(cleaned, cited_passages, question)
+    if bad:
+        found.append(f"the numbers {', '.join(sorted(bad))} are not in the cited sources")
+    return found
+
+
+# --- citations ------------------------------------------------------------------------------
+
+def supporting_sentence(passage: Passage, answer: str, question: str = "") -> tuple[str, int, int]:
+    """The passage sentence that best supports the answer: shared numbers weigh most."""
+    sentences = split_sentences(passage.text) or []
+    if not sentences:
+        return passage.text, passage.char_start, passage.char_end
+    answer_numbers = numbers(answer)
+    wanted = set(tokenize(answer + " " + question))
+
+    def score(i: int) -> tuple[float, int]:
+        s = passage.text[sentences[i].start:sentences[i].end]
+        return (3 * len(answer_numbers & numbers(s)) + len(wanted & set(tokenize(s))), -i)
+
+    best = sentences[max(range(len(sentences)), key=score)]
+    return (passage.text[best.start:best.end], passage.char_start + best.start,
+            passage.char_start + best.end)
+
+
+def attribute(answer: str, passages: Sequence[Passage], question: str) -> int:
+    """Number (1-based) of the given passage that best supports an answer with no marker."""
+    answer_numbers = numbers(answer)
+    wanted = set(tokenize(answer))
+
+    def score(i: int) -> tuple[float, int]:
+        p = passages[i]
+        return (3 * len(answer_numbers & numbers(p.text)) + len(wanted & set(tokenize(p.text))),
+                -i)
+
+    return max(range(len(passages)), key=score) + 1
+
+
+def prefer_own_language(cited: Sequence[int], passages: Sequence[Passage], language: str,
+                        answer: str, similar: Callable[[Passage, Passage], float],
+                        threshold: float = 0.88) -> dict[int, int]:
+    """For each cited foreign-language passage, a given passage in the asker's language that
+    states the same thing (close embeddings, holding every number the answer took from it).
+    Returns old number -> number to cite instead."""
+    swaps: dict[int, int] = {}
+    answer_numbers = numbers(answer)
+    for n in cited:
+        p = passages[n - 1]
+        if p.language == language:
+            continue
+        needed = answer_numbers & numbers(p.text)
+        for m, q in enumerate(passages, 1):
+            if (q.language == language and needed <= numbers(q.text)
+                    and similar(p, q) >= threshold):
+                swaps[n] = m
+                break
+    return swaps
+
+
+def remap(text: str, mapping: dict[int, int]) -> tuple[str, list[int]]:
+    """Rewrite markers through ``mapping`` (numbers not in it are dropped, repeats merged) and
+    return the text with the cited numbers in order of first appearance."""
+    cited: list[int] = []
+
+    def swap(match: re.Match[str]) -> str:
+        olds = [int(x) for x in re.split(r"\s*[,;]\s*", match.group(1))]
+        news = list(dict.fromkeys(mapping[o] for o in olds if o in mapping))
+        for n in news:
+            if n not in cited:
+                cited.append(n)
+        return "".join(f"[{n}]" for n in news)
+
+    text = _MARKER.sub(swap, text)
+    text = re.sub(r"(\[\d+\])\1+", r"\1", text)
+    return text, cited
+
+
+def finalize(text: str, cited: Sequence[int]) -> str:
+    """Markers become 1..n in order of first citation, matching the Citation list."""
+    return remap(text, {old: new for new, old in enumerate(cited, start=1)})[0]
+
+
+def make_citations(cited: Sequence[int], passages: Sequence[Passage], answer: str,
+                   question: str) -> list[Citation]:
+    citations = []
+    for new, old in enumerate(cited, start=1):
+        p = passages[old - 1]
+        sentence, start, end = supporting_sentence(p, answer, question)
+        citations.append(Citation(
+            number=new, passage_id=p.id, doc_id=p.doc_id, title=p.title, source=p.source,
+            url=p.url, date=p.date, language=p.language, text=p.text, sentence=sentence,
+            sentence_start=start, sentence_end=end,
+        ))
+    return citations
+
+
+def extractive_text(language: str, quote: str, number: int = 1) -> str:
+    return message("extractive", language).format(n=number, quote=" ".join(quote.split()))
