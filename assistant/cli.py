@@ -1,4 +1,7 @@
-"""Command line: ``assistant ingest | search | eval | serve``. A thin adapter over Assistant."""
+"""Command line: ``assistant ingest | search | ask | chat | eval | serve``.
+
+A thin adapter over the Assistant service.
+"""
 
 from __future__ import annotations
 
@@ -49,6 +52,62 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"[{n}] {p.display_title} ({meta}) score={p.score:.4f}")
         print(f"    {p.text[:300]}{'…' if len(p.text) > 300 else ''}")
     return 0
+
+
+def _print_answer(answer: Any, show_sources: bool = True) -> None:
+    print(answer.text)
+    if show_sources and answer.citations:
+        print()
+        for c in answer.citations:
+            meta = ", ".join(x for x in (c.source, c.date, c.language) if x)
+            print(f"[{c.number}] {c.display_title} ({meta}){' ' + c.url if c.url else ''}")
+            print(f"    “{c.sentence}”")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .service import Assistant, Delta
+
+    bot = Assistant()
+    bot.sync_corpus()
+    if args.json:
+        print(json.dumps(bot.ask(args.question).to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    final = None
+    for event in bot.stream(args.question):
+        if isinstance(event, Delta) and args.stream:
+            print(event.text, end="", file=sys.stderr, flush=True)
+        elif not isinstance(event, Delta) and hasattr(event, "citations"):
+            final = event
+    if args.stream:
+        print(file=sys.stderr)
+    assert final is not None
+    _print_answer(final)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from .errors import InputError
+    from .service import Assistant
+
+    bot = Assistant()
+    bot.sync_corpus()
+    history: list[tuple[str, str]] = []
+    print(f"Ask about Vietnam–Korea relations ({bot.backend}). Empty line or Ctrl-D to quit.")
+    while True:
+        try:
+            question = input("> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not question:
+            return 0
+        try:
+            answer = bot.ask(question, history=history)
+        except InputError as exc:
+            print(f"error: {exc}")
+            continue
+        _print_answer(answer)
+        history.append((question, answer.text))
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -154,6 +213,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=5)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="answer one question with cited sources")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    p.add_argument("--stream", action="store_true", help="show the answer as it is written")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="chat in the terminal (keeps history)")
+    p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("eval", help="evaluate on a question–answer set")
     p.add_argument("--qa", default="eval/qa.jsonl")

@@ -38,11 +38,13 @@ class Delta:
 class Assistant:
     """Build with settings (from env / .env by default); heavy parts load on first use."""
 
-    def __init__(self, settings: Settings | None = None, llm: Any = None,
+    def __init__(self, settings: Settings | None = None, generator: Any = None,
                  **overrides: Any) -> None:
+        """``generator`` is a llama-index LLM to use instead of the configured one (tests pass
+        fakes here); ``overrides`` are settings fields, e.g. ``Assistant(llm="openai")``."""
         self.settings = settings if settings is not None else load_settings(**overrides)
         prepare_offline_environment(self.settings)
-        self._llm = llm
+        self._llm = generator
         self._llm_lock = threading.Lock()
 
     @property
@@ -191,7 +193,7 @@ class Assistant:
                 timings["first_token_ms"] = (time.perf_counter() - started) * 1000
             text += piece
             pending += piece
-            if grounding.could_be_abstention(pending):
+            if grounding.could_be_abstention(text):
                 continue
             yield Delta(pending)
             pending = ""

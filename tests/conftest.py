@@ -35,11 +35,17 @@ TINY_DOCS = {
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test reads the developer's .env or ASSISTANT_* variables by accident."""
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                  request: pytest.FixtureRequest) -> None:
+    """No test reads the developer's .env or ASSISTANT_* variables by accident, and only tests
+    marked ``slow`` may load a real language model (the others must pass a fake)."""
     for key in list(os.environ):
         if key.startswith("ASSISTANT_") and key != "ASSISTANT_TEST_CHROMA_URL":
             monkeypatch.delenv(key, raising=False)
+    for key in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL"):
+        monkeypatch.delenv(key, raising=False)
+    if request.node.get_closest_marker("slow") is None:
+        monkeypatch.setenv("ASSISTANT_ALLOW_MODEL_REQUESTS", "false")
     monkeypatch.chdir(tmp_path)
 
 
@@ -58,6 +64,8 @@ def make_assistant(tmp_path: Path) -> Callable[..., Assistant]:
     def factory(**overrides: object) -> Assistant:
         overrides.setdefault("vectorstore_dir", tmp_path / "vectorstore")
         overrides.setdefault("corpus_dir", tmp_path / "docs")
+        # The shared model cache keeps the assembled GGUF between tests and runs.
+        overrides.setdefault("cache_dir", REPO / ".cache")
         return Assistant(**overrides)
 
     return factory

@@ -1,0 +1,196 @@
+"""Answer plumbing with a scripted fake LLM: citations, numbers, language, abstention, streaming.
+
+Retrieval is real (tiny corpus, local embedder); only the generator is faked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant
+from assistant import answer as grounding
+from assistant.answer import Answer
+from assistant.errors import ModelError
+from assistant.retrieve import Passage
+from assistant.service import Delta, Sources
+
+from .fakes import FakeScriptedLLM
+
+Factory = Callable[..., Assistant]
+TRADE_Q = "What trade target did Vietnam and Korea set for 2030?"
+
+
+@pytest.fixture
+def bot_with(make_assistant: Factory, tiny_corpus: Path) -> Callable[..., Assistant]:
+    def build(*replies: str | Exception, **overrides: object) -> Assistant:
+        bot = make_assistant(generator=FakeScriptedLLM(replies), **overrides)
+        bot.ingest([tiny_corpus])
+        return bot
+
+    return build
+
+
+def _trade_number(bot: Assistant) -> int:
+    passages = bot.retrieve(TRADE_Q)[: bot.settings.evidence_passages]
+    return next(n for n, p in enumerate(passages, 1) if "150 billion" in p.text)
+
+
+def test_valid_answer_keeps_its_citation(bot_with: Callable[..., Assistant]) -> None:
+    probe = bot_with()
+    n = _trade_number(probe)
+    bot = bot_with(f"They aim for 150 billion USD of trade by 2030 [{n}].")
+    answer = bot.ask(TRADE_Q)
+    assert not answer.abstained and answer.fallback is None
+    assert answer.text == "They aim for 150 billion USD of trade by 2030 [1]."
+    [citation] = answer.citations
+    assert citation.number == 1 and citation.doc_id == "trade" and citation.title == "Trade goal"
+    assert "150 billion" in citation.sentence
+    body = (Path.cwd() / "docs" / "trade.md").read_text().split("---\n\n", 1)[1]
+    assert body[citation.sentence_start:citation.sentence_end] == citation.sentence
+
+
+def test_markers_to_unknown_passages_are_removed(bot_with: Callable[..., Assistant]) -> None:
+    probe = bot_with()
+    n = _trade_number(probe)
+    bot = bot_with(f"The target is 150 billion USD by 2030 [{n}][9] [0].")
+    answer = bot.ask(TRADE_Q)
+    assert answer.text == "The target is 150 billion USD by 2030 [1]."
+    assert len(answer.citations) == 1
+
+
+def test_answer_without_marker_is_attributed(bot_with: Callable[..., Assistant]) -> None:
+    answer = bot_with("The target is 150 billion USD by 2030.").ask(TRADE_Q)
+    assert answer.text.endswith("[1]") and "150 billion" in answer.citations[0].text
+
+
+def test_unsupported_number_is_retried_then_replaced(bot_with: Callable[..., Assistant]) -> None:
+    bot = bot_with("The target is 300 billion USD by 2030 [1].",
+                   "The target is 300 billion USD by 2031 [1].")
+    answer = bot.ask(TRADE_Q)
+    assert answer.fallback == "extractive" and answer.attempts == 2
+    assert answer.text.startswith("According to source [1]:") and "150 billion" in answer.text
+    assert answer.citations[0].number == 1
+    retry_prompt = bot.llm.calls[1][-1].content
+    assert "300" in retry_prompt and "not in the cited sources" in retry_prompt
+
+
+def test_retry_that_succeeds_is_used(bot_with: Callable[..., Assistant]) -> None:
+    probe = bot_with()
+    n = _trade_number(probe)
+    bot = bot_with("Target: 999 billion [1].", f"The target is 150 billion USD by 2030 [{n}].")
+    answer = bot.ask(TRADE_Q)
+    assert answer.fallback is None and answer.attempts == 2 and "150 billion" in answer.text
+
+
+def test_wrong_language_falls_back_to_framed_quote(bot_with: Callable[..., Assistant]) -> None:
+    english = "Vietnam and Korea want 150 billion USD of trade by 2030 [1]."
+    bot = bot_with(english, english)
+    answer = bot.ask("Việt Nam và Hàn Quốc đặt mục tiêu thương mại bao nhiêu vào năm 2030?")
+    assert answer.language == "vi" and answer.fallback == "extractive"
+    assert answer.text.startswith("Theo nguồn [1]:")
+    assert "Vietnamese" in bot.llm.calls[0][-1].content  # the prompt names the language
+
+
+def test_model_abstention_is_localized(bot_with: Callable[..., Assistant]) -> None:
+    answer = bot_with("NOT_IN_SOURCES").ask("Сколько студентов из Вьетнама учится в Корее?")
+    assert answer.abstained and answer.citations == []
+    assert answer.language == "ru" and answer.text == grounding.message("not_in_sources", "ru")
+
+
+def test_irrelevant_question_abstains_without_calling_the_model(
+    bot_with: Callable[..., Assistant],
+) -> None:
+    bot = bot_with(relevance_floor=0.99)  # no scripted reply: a call would fail the test
+    answer = bot.ask("Quelle est la capitale du Brésil ?")
+    assert answer.abstained and answer.language == "fr" and bot.llm.calls == []
+
+
+def test_stream_yields_sources_then_text_then_answer(bot_with: Callable[..., Assistant]) -> None:
+    bot = bot_with("The target is 150 billion USD by 2030 [1].")
+    events = list(bot.stream(TRADE_Q))
+    assert isinstance(events[0], Sources) and events[0].passages
+    assert isinstance(events[-1], Answer)
+    deltas = [e.text for e in events if isinstance(e, Delta)]
+    assert "".join(deltas) == "The target is 150 billion USD by 2030 [1]."
+
+
+def test_abstention_marker_is_never_streamed(bot_with: Callable[..., Assistant]) -> None:
+    events = list(bot_with("NOT_IN_SOURCES").stream("How many students study abroad?"))
+    assert not [e for e in events if isinstance(e, Delta)]
+    assert isinstance(events[-1], Answer) and events[-1].abstained
+
+
+def test_long_history_stays_bounded(bot_with: Callable[..., Assistant]) -> None:
+    history = [(f"question {i} " + "x" * 500, f"answer {i} " + "y" * 500) for i in range(200)]
+    bot = bot_with("The target is 150 billion USD by 2030 [1].")
+    bot.ask("And by when?", history=history)
+    prompt = bot.llm.calls[0][-1].content
+    assert "question 199" in prompt and "question 198" not in prompt
+    assert len(prompt) < 4000
+
+
+def test_short_follow_up_inherits_the_chat_language(bot_with: Callable[..., Assistant]) -> None:
+    bot = bot_with("Năm 2030 [1].")
+    answer = bot.ask("2030?", history=[("Mục tiêu thương mại là bao nhiêu?", "150 tỷ USD.")])
+    assert answer.language == "vi"
+
+
+def test_backend_failure_is_a_model_error(bot_with: Callable[..., Assistant]) -> None:
+    bot = bot_with(ConnectionError("connection refused"))
+    with pytest.raises(ModelError, match="failed: ConnectionError"):
+        bot.ask(TRADE_Q)
+
+
+def test_real_models_are_forbidden_in_unit_tests(make_assistant: Factory,
+                                                 tiny_corpus: Path) -> None:
+    bot = make_assistant()
+    bot.ingest([tiny_corpus])
+    with pytest.raises(ModelError, match="ASSISTANT_ALLOW_MODEL_REQUESTS"):
+        bot.ask(TRADE_Q)
+
+
+def test_translate_uses_the_llm_and_fills_the_citation(bot_with: Callable[..., Assistant]) -> None:
+    bot = bot_with("The target is 150 billion USD by 2030 [1].", "Mục tiêu là 150 tỷ USD.")
+    citation = bot.ask(TRADE_Q).citations[0]
+    assert bot.translate(citation, "vi") == "Mục tiêu là 150 tỷ USD."
+    assert citation.translation == "Mục tiêu là 150 tỷ USD."
+    assert "Vietnamese" in bot.llm.calls[-1][-1].content
+
+
+def _passage(pid: str, text: str, language: str) -> Passage:
+    return Passage(id=pid, text=text, score=1.0, doc_id=pid, title="", source="", url="",
+                   date="", language=language, char_start=0, char_end=len(text), paragraph=0)
+
+
+def test_prefer_passage_in_the_askers_language() -> None:
+    en = _passage("en", "Trade should reach 150 billion USD by 2030.", "en")
+    ru = _passage("ru", "Товарооборот должен достичь 150 млрд долларов к 2030 году.", "ru")
+    other = _passage("ru2", "Туристов было 5 миллионов.", "ru")
+    passages = [en, other, ru]
+    close = {("en", "ru"): 0.93, ("en", "ru2"): 0.95}
+
+    def similar(a: Passage, b: Passage) -> float:
+        return close.get((a.id, b.id), 0.0)
+
+    answer = "Товарооборот 150 млрд долларов к 2030 году [1]."
+    # ru2 is close but lacks the answer's numbers; ru states them.
+    assert grounding.prefer_own_language([1], passages, "ru", answer, similar) == {1: 3}
+    assert grounding.prefer_own_language([1], passages, "en", answer, similar) == {}
+
+
+def test_number_helpers() -> None:
+    assert grounding.numbers("US$150 billion by 2030 [2], 1,000,000 people") == {
+        "150", "2030", "1000000"}
+    cited = [_passage("a", "150 billion by 2030", "en")]
+    assert grounding.unsupported_numbers("150 tỷ USD vào năm 2030 [1]", cited) == set()
+    assert grounding.unsupported_numbers("1500억 달러 [1]", cited) == {"1500"}
+    assert grounding.unsupported_numbers("in 2024", cited, question="2024?") == set()
+
+
+def test_clean_markers_variants() -> None:
+    text, cited = grounding.clean_markers("A [2, 3] B [3] C [5] D [ 1 ].", 3)
+    assert (text, cited) == ("A [2][3] B [3] C D [1].", [2, 3, 1])
+    assert grounding.finalize(text, cited) == "A [1][2] B [2] C D [3]."
