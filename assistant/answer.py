@@ -276,15 +276,19 @@ def finalize(text: str, cited: Sequence[int]) -> str:
     return remap(text, {old: new for new, old in enumerate(cited, start=1)})[0]
 
 
-def make_citations(cited: Sequence[int], passages: Sequence[Passage], answer: str,
-                   question: str) -> list[Citation]:
+def make_citations(cited: Sequence[int], evidence: Sequence[Passage], answer: str,
+                   question: str, full: Sequence[Passage] = ()) -> list[Citation]:
+    """Citation objects for the cited evidence; ``full`` holds the untrimmed passages, whose
+    text the citation shows around the supporting sentence."""
+    by_id = {p.id: p for p in full}
     citations = []
     for new, old in enumerate(cited, start=1):
-        p = passages[old - 1]
+        p = evidence[old - 1]
         sentence, start, end = supporting_sentence(p, answer, question)
+        whole = by_id.get(p.id, p)
         citations.append(Citation(
             number=new, passage_id=p.id, doc_id=p.doc_id, title=p.title, source=p.source,
-            url=p.url, date=p.date, language=p.language, text=p.text, sentence=sentence,
+            url=p.url, date=p.date, language=p.language, text=whole.text, sentence=sentence,
             sentence_start=start, sentence_end=end,
         ))
     return citations

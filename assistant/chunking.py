@@ -104,3 +104,32 @@ def chunk_text(body: str, max_tokens: int = 160, overlap: int = 1) -> list[Chunk
             break
         i = max(j + 1 - overlap, i + 1)
     return chunks
+
+
+_CLAUSE_END = re.compile(r"(?<=[,;:])\s+|\s+(?=[–—-]\s)|(?<=[，；：、])")
+
+
+def candidate_spans(text: str, max_tokens: int) -> list[tuple[int, int]]:
+    """Spans of ``text`` to choose evidence from: each sentence that fits in ``max_tokens``,
+    and for longer sentences every run of whole clauses that fits (or a lone long clause)."""
+    spans: list[tuple[int, int]] = []
+    for s in split_sentences(text):
+        if count_tokens(text[s.start:s.end]) <= max_tokens:
+            spans.append((s.start, s.end))
+            continue
+        clauses = []
+        pos = s.start
+        for m in _CLAUSE_END.finditer(text, s.start, s.end):
+            if m.start() > pos:
+                clauses.append((pos, m.start()))
+            pos = m.end()
+        if s.end > pos:
+            clauses.append((pos, s.end))
+        sizes = [count_tokens(text[a:b]) for a, b in clauses]
+        for i in range(len(clauses)):
+            total, j = sizes[i], i
+            while j + 1 < len(clauses) and total + sizes[j + 1] <= max_tokens:
+                j += 1
+                total += sizes[j]
+            spans.append((clauses[i][0], clauses[j][1]))
+    return list(dict.fromkeys(spans))
