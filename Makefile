@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint eval bench clean
+.PHONY: install run test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,11 +22,18 @@ lint: install
 	$(BIN)/mypy
 
 test: lint
+	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest
 	$(BIN)/assistant eval --retrieval-only --out out/eval-retrieval
+	$(BIN)/assistant eval --out out/eval-answer
+
+# Quick loop while developing: no model-backed tests, no answer eval.
+test-fast: lint
+	$(BIN)/python -m pytest -m "not slow"
 
 bench: install
 	$(BIN)/python benchmarks/retrieval.py --out out/bench-retrieval.json
+	$(BIN)/python benchmarks/answer.py --out out/bench-answer.json
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["Assistant", "Passage", "Settings"]
+__all__ = ["Answer", "Assistant", "Citation", "Passage", "Settings"]
 
 if TYPE_CHECKING:
+    from .answer import Answer, Citation
     from .config import Settings
     from .retrieve import Passage
     from .service import Assistant
 
-_LAZY = {"Assistant": "service", "Passage": "retrieve", "Settings": "config"}
+_LAZY = {"Assistant": "service", "Passage": "retrieve", "Settings": "config", "Answer": "answer",
+         "Citation": "answer"}
 
 
 def __getattr__(name: str) -> Any:

@@ -133,6 +133,15 @@ def build_user_message(question: str, language: str, passages: Sequence[Passage]
 
 # --- checks ---------------------------------------------------------------------------------
 
+def strip_preamble(text: str) -> str:
+    """Drop a lead-in line such as "Here is the answer in Russian using source [1]:" that the
+    small model sometimes writes before the answer itself."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    while len(lines) > 1 and lines[0].rstrip().endswith(":"):
+        lines.pop(0)
+    return "\n".join(lines).strip()
+
+
 def could_be_abstention(prefix: str) -> bool:
     """True while streamed text may still turn out to be the abstention marker."""
     head = prefix.strip()
@@ -177,10 +186,12 @@ def unsupported_numbers(answer: str, cited: Sequence[Passage], question: str = "
     return {n for n in numbers(answer) if n not in allowed}
 
 
-def answer_language(text: str, fallback: str) -> str:
-    """Language of the answer's own words (markers and quoted source text removed)."""
+def answer_language(text: str, fallback: str, keep_quotes: bool = False) -> str:
+    """Language of the answer's own words: markers removed, and quoted source text too unless
+    ``keep_quotes`` (the eval keeps them, so a quoted foreign sentence counts against it)."""
     stripped = _MARKER.sub(" ", text)
-    stripped = re.sub(r"[“«「\"].*?[”»」\"]", " ", stripped)
+    if not keep_quotes:
+        stripped = re.sub(r"[“«「\"„].*?[”»」\"“]", " ", stripped)
     return detect_language(stripped, default=fallback)
 
 
@@ -284,8 +295,9 @@ def make_citations(cited: Sequence[int], evidence: Sequence[Passage], answer: st
     citations = []
     for new, old in enumerate(cited, start=1):
         p = evidence[old - 1]
-        sentence, start, end = supporting_sentence(p, answer, question)
         whole = by_id.get(p.id, p)
+        # The whole sentence around the span the model read (spans can be clauses).
+        sentence, start, end = supporting_sentence(whole, answer + " " + p.text, question)
         citations.append(Citation(
             number=new, passage_id=p.id, doc_id=p.doc_id, title=p.title, source=p.source,
             url=p.url, date=p.date, language=p.language, text=whole.text, sentence=sentence,

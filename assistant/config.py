@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     # Unit tests set this to false so that only explicitly passed fakes can answer.
     allow_model_requests: bool = True
     max_answer_tokens: int = Field(default=120, ge=16, le=2048)
-    evidence_passages: int = Field(default=3, ge=1, le=20)
+    evidence_passages: int = Field(default=4, ge=1, le=20)
     evidence_tokens: int = Field(default=40, ge=8, le=1000)
     # Below this cosine similarity no passage is relevant enough to try an answer.
     relevance_floor: float = Field(default=0.77, ge=0.0, le=1.0)

@@ -190,7 +190,7 @@ def answer_row(item: QAItem, answer: Any, evidence_texts: list[str]) -> dict[str
     """Score one full answer (``answer`` is an assistant.answer.Answer)."""
     from .answer import answer_language
 
-    lang = answer_language(answer.text, fallback="?")
+    lang = answer_language(answer.text, fallback="?", keep_quotes=True)
     row: dict[str, Any] = {
         "id": item.id, "lang": item.lang, "answerable": item.answerable,
         "abstained": answer.abstained, "fallback": answer.fallback,

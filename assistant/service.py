@@ -200,6 +200,7 @@ class Assistant:
         timings["generation_ms"] = (time.perf_counter() - started) * 1000 - timings["retrieval_ms"]
         attempts = 1
 
+        text = grounding.strip_preamble(text)
         if grounding.is_abstention(text):
             yield done(grounding.message("not_in_sources", language), abstained=True,
                        attempts=attempts)
@@ -211,7 +212,7 @@ class Assistant:
                 ChatMessage(role=MessageRole.USER, content=grounding.prompt("retry.txt").format(
                     problem="; ".join(found), language=grounding.language_label(language))),
             ]
-            retried = "".join(self._stream_llm(chat))
+            retried = grounding.strip_preamble("".join(self._stream_llm(chat)))
             attempts = 2
             if grounding.is_abstention(retried):
                 yield done(grounding.message("not_in_sources", language), abstained=True,
@@ -221,9 +222,9 @@ class Assistant:
                 text, found = retried, []
         if found:
             best = grounding.attribute(question, evidence, question)
-            sentence, *_ = grounding.supporting_sentence(evidence[best - 1], "", question)
-            text = grounding.extractive_text(language, sentence, 1)
-            citations = grounding.make_citations([best], evidence, sentence, question, passages)
+            citations = grounding.make_citations([best], evidence, evidence[best - 1].text,
+                                                 question, passages)
+            text = grounding.extractive_text(language, citations[0].sentence, 1)
             yield done(text, abstained=False, citations=citations, fallback="extractive",
                        attempts=attempts)
             return
@@ -288,8 +289,7 @@ class Assistant:
 
     def _stream_llm(self, chat: list[Any]) -> Iterator[str]:
         try:
-            for chunk in self.llm.stream_chat(chat, max_tokens=self.settings.max_answer_tokens,
-                                              stop=["\n\n"]):
+            for chunk in self.llm.stream_chat(chat, max_tokens=self.settings.max_answer_tokens):
                 if chunk.delta:
                     yield chunk.delta
         except ModelError:
@@ -300,6 +300,15 @@ class Assistant:
                 f"{exc.__class__.__name__}: {str(exc)[:300]}. Check that it is running and "
                 "reachable, or switch ASSISTANT_LLM."
             ) from None
+
+    def warm_up(self) -> None:
+        """Load the model and put the fixed prompt prefix into its cache (e.g. at server start),
+        so the first question does not pay for either."""
+        from llama_index.core.base.llms.types import ChatMessage, MessageRole
+
+        chat = grounding.base_chat() + [ChatMessage(role=MessageRole.USER, content="Hello")]
+        for _ in self.llm.stream_chat(chat, max_tokens=1):
+            pass
 
     def translate(self, text: str | Citation, language: str) -> str:
         """Translate a passage (or a citation's passage) into ``language`` with the LLM."""

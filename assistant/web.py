@@ -1,45 +1,274 @@
-"""Gradio web chat: a thin adapter over the Assistant service."""
+"""Gradio web chat: a thin adapter over the Assistant service (no retrieval or answering here).
+
+Everything from users and articles is HTML-escaped before it is shown. The page loads no fonts,
+scripts or telemetry from the internet.
+"""
 
 from __future__ import annotations
 
 import html
+import json
+import logging
+import re
+from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
-from .errors import AssistantError
-from .service import Assistant
+from .answer import Answer, Citation, language_label, prompt
+from .errors import AssistantError, InputError
+from .retrieve import Passage
+from .service import Assistant, Delta, Sources
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "Việt Nam và Hàn Quốc đặt mục tiêu thương mại song phương bao nhiêu vào năm 2030?",
+    "В каком городе 30 октября прошли переговоры президентов?",
+    "2027년 APEC 정상회의는 베트남 어디에서 열리나요?",
+    "Berapa banyak wisatawan yang saling berkunjung pada tahun 2024?",
+    "When did Vietnam and the Republic of Korea establish diplomatic ties?",
+]
+
+CSS = """
+.src {border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px;
+      margin-bottom: 8px;}
+.src:target {outline: 2px solid var(--color-accent);}
+.src .meta {font-size: 0.85em; opacity: 0.8; margin: 2px 0 6px;}
+.src .cols {display: flex; gap: 12px;}
+.src .cols > div {flex: 1;}
+.src .label {font-size: 0.75em; text-transform: uppercase; opacity: 0.7;}
+.src mark {background: #fff3a0; color: inherit; padding: 0 1px;}
+a.cite {text-decoration: none; font-weight: 600;}
+#status {font-size: 0.9em;}
+"""
 
 
-def _format_passages(bot: Assistant, message: str) -> str:
-    try:
-        passages = bot.retrieve(message)
-    except AssistantError as exc:
-        return f"⚠️ {exc}"
-    lines = []
-    for n, p in enumerate(passages, start=1):
-        meta = " · ".join(x for x in (p.source, p.date, p.language) if x)
-        lines.append(f"**[{n}] {html.escape(p.display_title)}** ({html.escape(meta)})\n\n"
-                     f"> {html.escape(p.text)}")
-    return "\n\n".join(lines) or "No passages found."
+@lru_cache(maxsize=1)
+def _ui() -> dict[str, dict[str, str]]:
+    data: dict[str, dict[str, str]] = json.loads(prompt("ui.json"))
+    return data
+
+
+def t(key: str, lang: str) -> str:
+    table = _ui()
+    return (table.get(lang) or table["en"])[key]
+
+
+def translate_label(lang: str) -> str:
+    if lang in _ui():
+        return t("translate", lang)
+    return f"Translate into {language_label(lang)}"
+
+
+def linkify(text: str) -> str:
+    """Escape the answer and make each [n] a link to source n in the panel."""
+    escaped = html.escape(text)
+    return re.sub(r"\[(\d+)\]", r'<a class="cite" href="#src-\1">[\1]</a>', escaped)
+
+
+def _highlight(text: str, sentence: str) -> str:
+    at = text.find(sentence) if sentence else -1
+    if at < 0:
+        return html.escape(text)
+    return (html.escape(text[:at]) + "<mark>" + html.escape(sentence) + "</mark>"
+            + html.escape(text[at + len(sentence):]))
+
+
+def _meta(source: str, date: str, language: str, url: str, lang: str) -> str:
+    parts = [html.escape(x) for x in (source, date, language_label(language)) if x]
+    if url.startswith(("http://", "https://")):
+        parts.append(f'<a href="{html.escape(url, quote=True)}" target="_blank" '
+                     f'rel="noopener noreferrer">{html.escape(t("open", lang))} ↗</a>')
+    return " · ".join(parts)
+
+
+def render_citations(citations: list[Citation], lang: str) -> str:
+    if not citations:
+        return f'<p class="empty">{html.escape(t("no_sources", lang))}</p>'
+    blocks = [f"<h3>{html.escape(t('sources', lang))}</h3>"]
+    for c in citations:
+        original = _highlight(c.text, c.sentence)
+        cols = f'<div><div class="label">{html.escape(t("original", lang))}</div>{original}</div>'
+        if c.translation:
+            cols += (f'<div class="translation"><div class="label">'
+                     f'{html.escape(t("translation", lang))}</div>'
+                     f"{html.escape(c.translation)}</div>")
+        blocks.append(
+            f'<div class="src" id="src-{c.number}"><div><b>[{c.number}] '
+            f"{html.escape(c.display_title)}</b></div>"
+            f'<div class="meta">{_meta(c.source, c.date, c.language, c.url, lang)}</div>'
+            f'<div class="cols">{cols}</div></div>'
+        )
+    return "\n".join(blocks)
+
+
+def render_retrieved(passages: list[Passage], lang: str) -> str:
+    items = "".join(
+        f'<div class="src"><div><b>{html.escape(p.display_title)}</b></div>'
+        f'<div class="meta">{_meta(p.source, p.date, p.language, p.url, lang)}</div>'
+        f"<div>{html.escape(p.text)}</div></div>"
+        for p in passages
+    )
+    return f"<p><i>{html.escape(t('retrieved', lang))}</i></p>{items}"
+
+
+def render_status(bot: Assistant, lang: str | None) -> str:
+    ui_lang = lang or "en"
+    parts = [f"**{t('backend', ui_lang)}:** {bot.backend}"]
+    if lang:
+        parts.append(f"**{t('detected', ui_lang)}:** {language_label(lang)} (`{lang}`)")
+    return " · ".join(parts)
+
+
+def _citation_dicts(answer: Answer) -> list[dict[str, Any]]:
+    return [c.__dict__.copy() for c in answer.citations]
 
 
 def build_app(bot: Assistant) -> Any:
     import gradio as gr
 
-    def respond(message: str, history: list[Any]) -> str:
-        return _format_passages(bot, message)
+    def chrome(lang: str) -> tuple[Any, ...]:
+        """Interface texts that follow the asker's language."""
+        return (
+            gr.update(value=f"## {t('title', lang)}\n{t('subtitle', lang)}"),
+            gr.update(placeholder=t("placeholder", lang)),
+            gr.update(value=t("send", lang)),
+            gr.update(value=t("clear", lang)),
+        )
 
-    return gr.ChatInterface(
-        respond,
-        title="Vietnam – Republic of Korea relations: sources",
-        api_name="chat",
+    def respond(message: str, chat: list[dict[str, Any]] | None, turns: list[dict[str, Any]],
+                lang: str) -> Iterator[tuple[Any, ...]]:
+        chat = list(chat or [])
+        turns = list(turns or [])
+        sources_html: Any = gr.update()
+        shown = html.escape(message or "")
+        chat.append({"role": "user", "content": shown})
+        chat.append({"role": "assistant", "content": t("thinking", lang)})
+
+        def out() -> tuple[Any, ...]:
+            return (chat, sources_html, render_status(bot, lang), turns, lang, "", *chrome(lang))
+
+        try:
+            question = bot.check_question(message)
+            history = [(x["question"], x["answer"]) for x in turns]
+            yield out()
+            partial = ""
+            for event in bot.stream(question, history=history):
+                if isinstance(event, Sources):
+                    lang = event.language
+                    sources_html = render_retrieved(event.passages, lang)
+                    chat[-1]["content"] = t("thinking", lang)
+                elif isinstance(event, Delta):
+                    partial += event.text
+                    chat[-1]["content"] = html.escape(partial)
+                elif isinstance(event, Answer):
+                    chat[-1]["content"] = linkify(event.text)
+                    sources_html = render_citations(event.citations, lang)
+                    turns.append({"question": question, "answer": event.text,
+                                  "language": lang, "citations": _citation_dicts(event)})
+                yield out()
+        except InputError as exc:
+            chat[-1]["content"] = "⚠️ " + html.escape(str(exc))
+            yield out()
+        except AssistantError as exc:
+            chat[-1]["content"] = "⚠️ " + html.escape(str(exc))
+            yield out()
+        except Exception:
+            log.exception("answering failed")
+            chat[-1]["content"] = "⚠️ " + html.escape(t("error", lang))
+            yield out()
+
+    def translate(number: int, turns: list[dict[str, Any]], lang: str) -> tuple[Any, Any]:
+        if not turns:
+            return gr.update(), turns
+        last = turns[-1]
+        citations = [Citation(**c) for c in last["citations"]]
+        target = last["language"]
+        for c in citations:
+            if c.number == number and not c.translation:
+                try:
+                    bot.translate(c, target)
+                except AssistantError as exc:
+                    c.translation = "⚠️ " + str(exc)
+        last["citations"] = [c.__dict__.copy() for c in citations]
+        return render_citations(citations, target), turns
+
+    def clear() -> tuple[Any, ...]:
+        return ([], "", render_status(bot, None), [], "en", "", *chrome("en"))
+
+    with gr.Blocks(title="Vietnam – Korea relations assistant") as demo:
+        turns_state = gr.State([])
+        lang_state = gr.State("en")
+        header = gr.Markdown(f"## {t('title', 'en')}\n{t('subtitle', 'en')}", elem_id="header")
+        status = gr.Markdown(render_status(bot, None), elem_id="status")
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(elem_id="chat", height=460, sanitize_html=True,
+                                     show_label=False)
+                with gr.Row():
+                    box = gr.Textbox(placeholder=t("placeholder", "en"), show_label=False,
+                                     scale=5, elem_id="question", autofocus=True)
+                    send = gr.Button(t("send", "en"), variant="primary", scale=1, elem_id="send")
+                clear_btn = gr.Button(t("clear", "en"), elem_id="clear", size="sm")
+                gr.Examples(EXAMPLES, inputs=box, label=t("examples", "en"))
+            with gr.Column(scale=2):
+                sources = gr.HTML(elem_id="sources")
+
+                @gr.render(inputs=[turns_state])
+                def translate_buttons(turns: list[dict[str, Any]]) -> None:
+                    if not turns:
+                        return
+                    last = turns[-1]
+                    for c in last["citations"]:
+                        if c["language"] == last["language"] or c.get("translation"):
+                            continue
+                        button = gr.Button(f"{translate_label(last['language'])} [{c['number']}]",
+                                           size="sm", elem_classes=["translate"])
+                        button.click(
+                            lambda turns_, lang_, n=c["number"]: translate(n, turns_, lang_),
+                            inputs=[turns_state, lang_state], outputs=[sources, turns_state],
+                            concurrency_limit=1, concurrency_id="model", api_visibility="private",
+                        )
+
+        outputs = [chatbot, sources, status, turns_state, lang_state, box, header, box, send,
+                   clear_btn]
+        for trigger in (box.submit, send.click):
+            trigger(respond, inputs=[box, chatbot, turns_state, lang_state], outputs=outputs,
+                    concurrency_limit=1, concurrency_id="model", show_progress="full",
+                    api_visibility="private")
+        clear_btn.click(clear, outputs=outputs, api_visibility="private")
+
+        def ask(question: str) -> dict[str, Any]:
+            """Answer one question; returns the Answer as a dict (text, language, abstained,
+            citations, timings)."""
+            return bot.ask(question).to_dict()
+
+        gr.api(ask, api_name="ask", concurrency_limit=1, concurrency_id="model")
+    return demo
+
+
+def theme() -> Any:
+    import gradio as gr
+
+    # System fonts only: the default theme would fetch Google Fonts.
+    return gr.themes.Default(
+        font=["ui-sans-serif", "system-ui", "Segoe UI", "Roboto", "sans-serif"],
+        font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"],
     )
 
 
-def launch(bot: Assistant, host: str | None = None, port: int | None = None) -> None:
+def launch(bot: Assistant, host: str | None = None, port: int | None = None,
+           block: bool = True) -> Any:
     app = build_app(bot)
-    app.queue(default_concurrency_limit=1).launch(
+    app.queue(default_concurrency_limit=1, max_size=64)
+    return app.launch(
         server_name=host or bot.settings.host,
         server_port=port or bot.settings.port,
         share=False,
         show_error=False,
+        theme=theme(),
+        css=CSS,
+        prevent_thread_lock=not block,
+        footer_links=["api"],
+        quiet=True,
     )

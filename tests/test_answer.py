@@ -194,3 +194,12 @@ def test_clean_markers_variants() -> None:
     text, cited = grounding.clean_markers("A [2, 3] B [3] C [5] D [ 1 ].", 3)
     assert (text, cited) == ("A [2][3] B [3] C D [1].", [2, 3, 1])
     assert grounding.finalize(text, cited) == "A [1][2] B [2] C D [3]."
+
+
+def test_preamble_line_is_dropped(bot_with: Callable[..., Assistant]) -> None:
+    probe = bot_with()
+    n = _trade_number(probe)
+    bot = bot_with(f"Here is the answer using source [{n}]:\n\nThe target is 150 billion USD by "
+                   f"2030 [{n}].")
+    answer = bot.ask(TRADE_Q)
+    assert answer.text == "The target is 150 billion USD by 2030 [1]." and answer.fallback is None

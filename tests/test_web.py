@@ -1,0 +1,198 @@
+"""The web chat in a real browser (Debian chromium driven by Playwright), with the real local
+models. Screenshots go to the test's output folder (and out/screenshots/ for the README)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant import Assistant
+from assistant.answer import answer_language, message
+
+from .conftest import CORPUS, REPO
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+VI_Q = "Việt Nam và Hàn Quốc đặt mục tiêu kim ngạch thương mại song phương bao nhiêu vào năm 2030?"
+RU_Q = "Какой объём двусторонней торговли Вьетнам и Корея хотят достичь к 2030 году?"
+ANSWER_TIMEOUT_MS = 240_000
+FINAL = "#sources .src[id^=src-], #sources .empty"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed (apt-get install chromium); .ci/run installs it")
+    os.environ["ASSISTANT_ALLOW_MODEL_REQUESTS"] = "true"
+    from assistant.web import launch
+
+    bot = Assistant(corpus_dir=CORPUS, cache_dir=REPO / ".cache",
+                    vectorstore_dir=tmp_path_factory.mktemp("web") / "vs")
+    bot.sync_corpus()
+    port = _free_port()
+    launch(bot, host="127.0.0.1", port=port, block=False)
+    url = f"http://127.0.0.1:{port}/"
+    yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Chat:
+    """One browser tab on the app; records any request that leaves the machine."""
+
+    def __init__(self, browser: Any, url: str) -> None:
+        self.page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        self.external: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("request", self._request)
+        self.page.on("dialog", self._dialog)
+        self.page.goto(url)
+        self.page.wait_for_selector("#question textarea", timeout=60_000)
+
+    def _request(self, request: Any) -> None:
+        if not re.match(r"^(https?://(127\.0\.0\.1|localhost)[:/]|data:|blob:)", request.url):
+            self.external.append(request.url)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def bot_messages(self) -> list[str]:
+        return [m.inner_text() for m in self.page.query_selector_all('[data-testid="bot"]')]
+
+    def submit(self, question: str) -> None:
+        self.page.fill("#question textarea", question)
+        self.page.press("#question textarea", "Enter")
+
+    def wait_answer(self) -> str:
+        """The previous answer's sources leave the panel when retrieval is done; the final
+        answer is in when its cited sources (or the "no sources" note) appear."""
+        self.page.wait_for_selector(FINAL, state="detached", timeout=ANSWER_TIMEOUT_MS)
+        self.page.wait_for_selector(FINAL, timeout=ANSWER_TIMEOUT_MS)
+        self.page.wait_for_timeout(300)
+        return self.bot_messages()[-1]
+
+    def ask_expecting_error(self, question: str) -> str:
+        before = len(self.bot_messages())
+        self.submit(question)
+        self.page.wait_for_function(
+            """(n) => { const b = document.querySelectorAll('[data-testid="bot"]');
+                       return b.length > n && b[b.length - 1].innerText.startsWith('⚠️'); }""",
+            arg=before, timeout=60_000)
+        return self.bot_messages()[-1]
+
+    def ask(self, question: str) -> str:
+        self.submit(question)
+        return self.wait_answer()
+
+    def shot(self, folder: Path, name: str) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+def _screens(tmp_path: Path) -> Path:
+    return tmp_path / "screenshots"
+
+
+def test_chat_in_two_languages_sources_translate_abstain_and_xss(
+    browser: Any, app_url: str, tmp_path: Path,
+) -> None:
+    chat = Chat(browser, app_url)
+    shots = _screens(tmp_path)
+
+    # Bad input gets a short message in the chat, and the app keeps serving.
+    assert "empty" in chat.ask_expecting_error("")
+    assert "limit is 2000" in chat.ask_expecting_error("Việt Nam " * 300)
+
+    vi = chat.ask(VI_Q)
+    assert answer_language(vi, "?") == "vi", vi
+    assert re.search(r"\[1\]", vi) and "150" in vi
+    assert chat.page.is_visible("#sources #src-1")
+    assert "150" in chat.page.inner_text("#sources #src-1 mark")
+    assert "tiếng Việt" in chat.page.inner_text("#status")
+    assert chat.page.input_value("#question textarea") == ""
+    assert "Gửi" in chat.page.inner_text("#send")  # the interface follows the asker
+    chat.shot(shots, "1-vietnamese")
+
+    # The Vietnamese answer cites a passage in another language: translate it in place.
+    button = chat.page.locator("button.translate").first
+    button.click()
+    chat.page.wait_for_selector("#sources .translation", timeout=ANSWER_TIMEOUT_MS)
+    translated = chat.page.inner_text("#sources .translation")
+    assert answer_language(translated, "?") == "vi", translated
+    chat.shot(shots, "2-translated")
+    readme_shot = REPO / "out" / "screenshots"
+    readme_shot.mkdir(parents=True, exist_ok=True)
+    chat.page.screenshot(path=str(readme_shot / "ui.png"), full_page=False)
+
+    ru = chat.ask(RU_Q)
+    assert answer_language(ru, "?") == "ru", ru
+    assert "[1]" in ru and "150" in ru
+    assert chat.page.is_visible("#sources #src-1")
+    chat.shot(shots, "3-russian")
+
+    chat.page.click("#clear")  # a new conversation: no history pulls in the trade topic
+    chat.page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"bot\"]').length === 0")
+    assert chat.page.inner_text("#sources").strip() == ""
+    abstained = chat.ask("Какая столица у Бразилии?")
+    assert abstained.strip() == message("not_in_sources", "ru")
+    assert chat.page.is_visible("#sources .empty")
+    chat.shot(shots, "4-not-in-sources")
+
+    attack = '<img src=x onerror=alert(1)> <script>alert(2)</script> Что это?'
+    chat.ask(attack)
+    user_texts = [m.inner_text() for m in chat.page.query_selector_all('[data-testid="user"]')]
+    assert any("<img src=x onerror=alert(1)>" in u for u in user_texts)
+    assert not chat.page.query_selector("#chat img[src='x']")
+    assert chat.dialogs == []
+    chat.shot(shots, "5-html-is-text")
+    assert chat.external == [], chat.external
+
+
+def test_two_people_chat_at_once(browser: Any, app_url: str, tmp_path: Path) -> None:
+    first, second = Chat(browser, app_url), Chat(browser, app_url)
+    first.submit(VI_Q)
+    second.submit(RU_Q)  # queued behind the first: the local model answers one at a time
+    vi = first.wait_answer()
+    ru = second.wait_answer()
+    assert answer_language(vi, "?") == "vi" and "150" in vi, vi
+    assert answer_language(ru, "?") == "ru" and "150" in ru, ru
+    assert "tiếng Việt" in first.page.inner_text("#status")
+    assert "русский" in second.page.inner_text("#status")
+    first.shot(_screens(tmp_path), "parallel-1")
+    second.shot(_screens(tmp_path), "parallel-2")
+
+
+def test_gradio_client_endpoint(app_url: str) -> None:
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False)
+    result = client.predict("Какая столица у Бразилии?", api_name="/ask")
+    assert result["abstained"] is True and result["language"] == "ru"
