@@ -19,7 +19,7 @@ from typing import Any
 from .chunking import split_sentences
 from .language import detect_language
 from .lexical import tokenize
-from .retrieve import Passage
+from .retrieve import Passage, display_title
 
 ABSTAIN_MARKER = "NOT_IN_SOURCES"
 _MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
@@ -44,10 +44,7 @@ class Citation:
 
     @property
     def display_title(self) -> str:
-        if self.title:
-            return self.title
-        words = self.text.split()
-        return " ".join(words[:10]) + (" …" if len(words) > 10 else "")
+        return display_title(self.title, self.text)
 
 
 @dataclass

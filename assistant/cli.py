@@ -130,14 +130,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
     report["mode"] = args.mode or bot.settings.retrieval
     report["qa_file"] = str(args.qa)
     metrics = ["hit@1", "hit@3", "hit@5", "mrr", "latency_ms_p50"]
+    return _finish_report(args, report, "retrieval", metrics,
+                          f"Retrieval eval ({report['mode']})")
+
+
+def _finish_report(args: argparse.Namespace, report: dict[str, Any], section: str,
+                   metrics: list[str], title: str) -> int:
+    """Gate on eval/thresholds.json's ``section``, write report.json/.md, print the table."""
+    from . import evaluate
+
     table = evaluate.format_table(report, metrics)
-    thresholds_path = Path(args.thresholds)
     failures: list[str] = []
+    thresholds_path = Path(args.thresholds)
     if thresholds_path.is_file() and not args.no_gate:
-        thresholds = json.loads(thresholds_path.read_text()).get("retrieval", {})
+        thresholds = json.loads(thresholds_path.read_text()).get(section, {})
         failures = evaluate.check_thresholds(report, thresholds)
     report["failures"] = failures
-    md = f"# Retrieval eval ({report['mode']})\n\n{table}\n"
+    md = f"# {title}\n\n{table}\n"
     if failures:
         md += "\nBelow threshold:\n" + "\n".join(f"- {f}" for f in failures) + "\n"
     path = evaluate.write_report(report, Path(args.out), md)
@@ -164,22 +173,7 @@ def _answer_eval(args: argparse.Namespace, bot: Any, items: list[Any]) -> int:
     report["backend"] = bot.backend
     metrics = ["accuracy", "language_match", "citation_validity", "abstention_accuracy",
                "hit@5", "latency_ms_p50", "latency_ms_p95"]
-    table = evaluate.format_table(report, metrics)
-    failures: list[str] = []
-    thresholds_path = Path(args.thresholds)
-    if thresholds_path.is_file() and not args.no_gate:
-        thresholds = json.loads(thresholds_path.read_text()).get("answer", {})
-        failures = evaluate.check_thresholds(report, thresholds)
-    report["failures"] = failures
-    md = f"# Answer eval ({bot.backend})\n\n{table}\n"
-    if failures:
-        md += "\nBelow threshold:\n" + "\n".join(f"- {f}" for f in failures) + "\n"
-    path = evaluate.write_report(report, Path(args.out), md)
-    print(table)
-    print(f"report: {path}")
-    for f in failures:
-        print(f"BELOW THRESHOLD: {f}", file=sys.stderr)
-    return EXIT_BELOW_THRESHOLD if failures else 0
+    return _finish_report(args, report, "answer", metrics, f"Answer eval ({bot.backend})")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -66,11 +66,15 @@ class Passage:
 
     @property
     def display_title(self) -> str:
-        """The stated title, or the passage's opening words when the article states none."""
-        if self.title:
-            return self.title
-        words = self.text.split()
-        return " ".join(words[:10]) + (" …" if len(words) > 10 else "")
+        return display_title(self.title, self.text)
+
+
+def display_title(title: str, text: str) -> str:
+    """The stated title, or the passage's opening words when the article states none."""
+    if title:
+        return title
+    words = text.split()
+    return " ".join(words[:10]) + (" …" if len(words) > 10 else "")
 
 
 def standalone_query(question: str, history: Sequence[tuple[str, str]] | None) -> str:

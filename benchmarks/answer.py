@@ -90,7 +90,8 @@ def main() -> None:
     }
     print(f"{len(items)} questions, same local model, same run")
     print("| pipeline | p50 ms | p95 ms |\n|---|---|---|")
-    for name, key in (("naive (top-3 chunks, no checks)", "naive_ms"), ("this pipeline", "ours_ms")):
+    rows = (("naive (top-3 chunks, no checks)", "naive_ms"), ("this pipeline", "ours_ms"))
+    for name, key in rows:
         print(f"| {name} | {out[key]['p50']} | {out[key]['p95']} |")
     print(f"speed-up at p50: {out['speedup_p50']}x; first token p50: "
           f"{out['ours_first_token_ms_p50']} ms")
