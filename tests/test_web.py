@@ -179,6 +179,9 @@ def test_two_people_chat_at_once(browser: Any, app_url: str, tmp_path: Path) -> 
     first, second = Chat(browser, app_url), Chat(browser, app_url)
     first.submit(VI_Q)
     second.submit(RU_Q)  # queued behind the first: the local model answers one at a time
+    # The second person sees their place in the queue, not a frozen page.
+    second.page.wait_for_function("() => /queue: \\d+\\/\\d+/.test(document.body.innerText)",
+                                  timeout=30_000)
     vi = first.wait_answer()
     ru = second.wait_answer()
     assert answer_language(vi, "?") == "vi" and "150" in vi, vi
