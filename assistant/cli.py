@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -182,9 +183,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     bot = Assistant()
     report = bot.sync_corpus()
-    if report is not None:
-        print(f"built the index: {report.summary()}")
-    launch(bot, host=args.host, port=args.port)
+    if report is not None and report.changed_files:
+        print(f"indexed the corpus: {report.summary()}")
+
+    def warm() -> None:
+        try:
+            bot.warm_up()
+        except AssistantError as exc:  # the chat shows the same error when asked
+            print(f"warning: {exc}", file=sys.stderr)
+
+    # Loading the model and caching the prompt prefix now spares the first question both.
+    threading.Thread(target=warm, daemon=True).start()
+    host = args.host or bot.settings.host
+    port = args.port or bot.settings.port
+    print(f"serving on http://{host}:{port} ({bot.backend}); Ctrl-C stops", flush=True)
+    launch(bot, host=host, port=port)
     return 0
 
 
