@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import pytest
 from assistant import Assistant
 from assistant.answer import answer_language, message
 
-from .conftest import CORPUS, REPO
+from .conftest import CORPUS, REPO, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -26,12 +25,6 @@ VI_Q = "Việt Nam và Hàn Quốc đặt mục tiêu kim ngạch thương mại
 RU_Q = "Какой объём двусторонней торговли Вьетнам и Корея хотят достичь к 2030 году?"
 ANSWER_TIMEOUT_MS = 240_000
 FINAL = "#sources .src[id^=src-], #sources .empty"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +37,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     bot = Assistant(corpus_dir=CORPUS, cache_dir=REPO / ".cache",
                     vectorstore_dir=tmp_path_factory.mktemp("web") / "vs")
     bot.sync_corpus()
-    port = _free_port()
+    port = free_port()
     launch(bot, host="127.0.0.1", port=port, block=False)
     url = f"http://127.0.0.1:{port}/"
     yield url
