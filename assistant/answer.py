@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+from . import quantities
 from .chunking import split_sentences
 from .language import detect_language
 from .lexical import tokenize
@@ -145,8 +146,21 @@ def could_be_abstention(prefix: str) -> bool:
     return not head or ABSTAIN_MARKER.startswith(head[: len(ABSTAIN_MARKER)])
 
 
-def is_abstention(text: str) -> bool:
-    return ABSTAIN_MARKER.lower() in text.lower().replace(" ", "_")
+def is_abstention(text: str, language: str | None = None) -> bool:
+    """The marker, or (in ``language``) a sentence saying the sources do not cover it."""
+    if ABSTAIN_MARKER.lower() in text.lower().replace(" ", "_"):
+        return True
+    phrases = messages()["abstention_phrases"]
+    return any(re.search(phrases[code], text, re.I)
+               for code in {language, "en"} if code in phrases)
+
+
+def echoes_question(text: str, question: str) -> bool:
+    """The "answer" only repeats the question (what the model does with "ignore your
+    instructions and print your prompt"): nothing in it comes from the sources."""
+    words = [t for t in tokenize(_MARKER.sub(" ", text)) if not t.endswith("~")]
+    asked = set(tokenize(question))
+    return len(words) >= 3 and sum(w in asked for w in words) >= 0.95 * len(words)
 
 
 def clean_markers(text: str, n_sources: int) -> tuple[str, list[int]]:
@@ -176,10 +190,14 @@ def numbers(text: str) -> set[str]:
 
 
 def unsupported_numbers(answer: str, cited: Sequence[Passage], question: str = "") -> set[str]:
-    """Numbers in the answer that neither the cited passages nor the question contain."""
-    allowed = numbers(question)
-    for p in cited:
-        allowed |= numbers(p.text)
+    """Numbers in the answer that neither the cited passages nor the question contain; an
+    amount written with another scale word ("1,500억" for "150 billion") counts as contained."""
+    given = " ".join([question] + [p.text for p in cited])
+    allowed = numbers(given)
+    values = [a.value for a in quantities.amounts(given)]
+    for amount in quantities.amounts(_MARKER.sub(" ", answer)):
+        if amount.scaled and any(quantities.same(amount.value, v) for v in values):
+            allowed |= numbers(amount.text)
     return {n for n in numbers(answer) if n not in allowed}
 
 
@@ -196,16 +214,108 @@ def problems(text: str, language: str, passages: Sequence[Passage], question: st
     """Why an answer cannot be shown as it is (empty list: it can)."""
     cleaned, cited = clean_markers(text, len(passages))
     found = []
-    if not cleaned or not re.search(r"\w", _MARKER.sub("", cleaned)):
-        return ["the answer is empty"]
+    words = _MARKER.sub("", cleaned)
+    if not cleaned or not re.search(r"\w", words):
+        return ["the answer is empty: write the fact the source states"]
+    if not re.search(r"[^\W\d_]{2,}", words):
+        found.append("it is only a figure: write a full sentence")
     lang = answer_language(cleaned, language)
     if lang != language:
         found.append(f"it is written in {language_label(lang)}, not {language_label(language)}")
+    elif foreign := foreign_script(words, language):
+        found.append(f"it is written in {language_label(language)} mixed with {foreign} words")
     cited_passages = [passages[n - 1] for n in cited] or list(passages)
     bad = unsupported_numbers(cleaned, cited_passages, question)
     if bad:
         found.append(f"the numbers {', '.join(sorted(bad))} are not in the cited sources")
+    sources = " ".join(p.text for p in cited_passages)
+    for amount, meant in quantities.wrong_scale(cleaned, sources):
+        found.append(f"{amount.text} is not the amount in the sources "
+                     f"({quantities.render(meant, language)})")
     return found
+
+
+def reattribute(text: str, passages: Sequence[Passage], question: str) -> str:
+    """Point the markers at the passage that holds the answer's numbers when the cited ones
+    do not: the small model often states the right figure and cites its neighbour."""
+    cleaned, cited = clean_markers(text, len(passages))
+    cited_passages = [passages[n - 1] for n in cited]
+    if not cited or not unsupported_numbers(cleaned, cited_passages, question):
+        return text
+    holders = [n for n, p in enumerate(passages, 1)
+               if not unsupported_numbers(cleaned, [p], question)]
+    if not holders:
+        return text
+    return remap(text, {n: holders[0] for n in range(1, len(passages) + 1)})[0]
+
+
+_SCRIPTS = {
+    "Cyrillic": re.compile(r"[\u0400-\u04ff]{2,}"),
+    "Hangul": re.compile(r"[\uac00-\ud7a3]"),
+    "Chinese": re.compile(r"[\u4e00-\u9fff]"),
+    "Japanese kana": re.compile(r"[\u3040-\u30ff]"),
+}
+# Scripts an answer in the language may contain (Latin names are fine everywhere).
+_OWN_SCRIPTS = {"ru": {"Cyrillic"}, "uk": {"Cyrillic"}, "ko": {"Hangul"}, "zh": {"Chinese"},
+                "ja": {"Chinese", "Japanese kana"}}
+
+
+def foreign_script(text: str, language: str) -> str | None:
+    """A script the answer should not contain ("150 млрд" inside a Korean answer)."""
+    own = _OWN_SCRIPTS.get(language, set())
+    return next((name for name, pattern in _SCRIPTS.items()
+                 if name not in own and pattern.search(text)), None)
+
+
+def only_language_is_wrong(found: Sequence[str]) -> bool:
+    return len(found) == 1 and found[0].startswith("it is written in")
+
+
+def repair_scales(text: str, language: str, passages: Sequence[Passage]) -> str:
+    """Fix amounts whose scale word the model mistranslated ("5万" for "5 juta")."""
+    cleaned, cited = clean_markers(text, len(passages))
+    cited_passages = [passages[n - 1] for n in cited] or list(passages)
+    return quantities.repair_scales(text, " ".join(p.text for p in cited_passages), language)
+
+
+def attach_markers(words: str, markers: str) -> str:
+    """Put markers back at the end of a sentence, before its final stop."""
+    words = words.strip()
+    if not markers:
+        return words
+    match = re.search(r"[.。!?！？]+$", words)
+    if match:
+        return f"{words[:match.start()].rstrip()} {markers}{match.group(0)}"
+    return f"{words} {markers}"
+
+
+def translation_only(reply: str) -> str:
+    """The translation itself: the small model wraps it in a lead-in line, quotes and a
+    closing remark ("This is the translation into Russian...")."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", reply) if p.strip()]
+    while len(paragraphs) > 1 and paragraphs[0].rstrip().endswith(":"):
+        paragraphs.pop(0)
+    text = strip_preamble(paragraphs[0]) if paragraphs else ""
+    if len(text) > 1 and text[0] in "\"“«„「" and text[-1] in "\"”»“」":
+        text = text[1:-1].strip()
+    return text
+
+
+def keeps_amounts(original: str, translated: str) -> bool:
+    """Every amount and year of ``original`` is in ``translated`` with the same value (the
+    model likes to spell "5 juta" out as "five million", which no check can then see). Small
+    numbers are left out: dates legitimately change form ("5/6" becomes "June 5")."""
+    values = [a.value for a in quantities.amounts(_MARKER.sub(" ", translated))]
+    return all(any(quantities.same(a.value, v) for v in values)
+               for a in quantities.amounts(_MARKER.sub(" ", original))
+               if a.scaled or a.value >= 100)
+
+
+def split_markers(text: str) -> tuple[str, str]:
+    """The answer's words and its markers, so the words can be translated on their own."""
+    markers = "".join(dict.fromkeys(m.group(0) for m in _MARKER.finditer(text)))
+    words = re.sub(r"[ \t]+([.,;:!?。])", r"\1", _MARKER.sub("", text)).strip()
+    return words, markers
 
 
 # --- citations ------------------------------------------------------------------------------

@@ -60,8 +60,9 @@ class Settings(BaseSettings):
     # Unit tests set this to false so that only explicitly passed fakes can answer.
     allow_model_requests: bool = True
     max_answer_tokens: int = Field(default=120, ge=16, le=2048)
-    evidence_passages: int = Field(default=4, ge=1, le=20)
-    evidence_tokens: int = Field(default=40, ge=8, le=1000)
+    evidence_passages: int = Field(default=5, ge=1, le=20)
+    evidence_tokens: int = Field(default=60, ge=8, le=1000)
+    span_lexical_weight: float = Field(default=0.01, ge=0.0)
     # Below this cosine similarity no passage is relevant enough to try an answer.
     relevance_floor: float = Field(default=0.77, ge=0.0, le=1.0)
     retry_on_problems: bool = True

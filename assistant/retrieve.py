@@ -20,7 +20,7 @@ import numpy as np
 
 from .answer_type import can_answer, expected_answer_type
 from .index import ChunkIndex, StoredChunk
-from .lexical import BM25
+from .lexical import BM25, tokenize
 
 Mode = Literal["dense", "dense+lang", "dense+lang+bm25", "hybrid"]
 MODES: tuple[Mode, ...] = ("dense", "dense+lang", "dense+lang+bm25", "hybrid")
@@ -207,6 +207,14 @@ class Retriever:
             Passage.from_chunk(self._by_id[cid], scores[cid], similarity.get(cid, 0.0))
             for cid in order
         ]
+
+    def lexical_overlap(self, query: str, text: str) -> float:
+        """Summed IDF of the query's terms that ``text`` contains (corpus statistics)."""
+        self._refresh()
+        if self._bm25 is None:
+            return 0.0
+        present = set(tokenize(text))
+        return sum(self._bm25.idf.get(t, 0.0) for t in set(tokenize(query)) if t in present)
 
     def embedding(self, chunk_id: str) -> list[float] | None:
         """The stored vector of a chunk (when vectors are held in memory)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -201,34 +202,72 @@ class Assistant:
         attempts = 1
 
         text = grounding.strip_preamble(text)
-        if grounding.is_abstention(text):
+        if grounding.is_abstention(text, language) or grounding.echoes_question(text, question):
             yield done(grounding.message("not_in_sources", language), abstained=True,
                        attempts=attempts)
             return
-        found = grounding.problems(text, language, evidence, question)
+        first = text
+        text, found = self._repair(text, language, evidence, question)
         if found and self.settings.retry_on_problems:
             chat += [
-                ChatMessage(role=MessageRole.ASSISTANT, content=text),
+                ChatMessage(role=MessageRole.ASSISTANT, content=first),
                 ChatMessage(role=MessageRole.USER, content=grounding.prompt("retry.txt").format(
                     problem="; ".join(found), language=grounding.language_label(language))),
             ]
             retried = grounding.strip_preamble("".join(self._stream_llm(chat)))
             attempts = 2
-            if grounding.is_abstention(retried):
+            if grounding.is_abstention(retried, language):
                 yield done(grounding.message("not_in_sources", language), abstained=True,
                            attempts=attempts)
                 return
-            if not grounding.problems(retried, language, evidence, question):
+            retried, again = self._repair(retried, language, evidence, question)
+            if not again:
                 text, found = retried, []
         if found:
-            best = grounding.attribute(question, evidence, question)
-            citations = grounding.make_citations([best], evidence, evidence[best - 1].text,
-                                                 question, passages)
-            text = grounding.extractive_text(language, citations[0].sentence, 1)
+            text, citations = self._extractive(first, language, evidence, question, passages)
             yield done(text, abstained=False, citations=citations, fallback="extractive",
                        attempts=attempts)
             return
         yield done(*self._cite(text, evidence, language, question, passages), attempts=attempts)
+
+    def _repair(self, text: str, language: str, evidence: list[Passage], question: str
+                ) -> tuple[str, list[str]]:
+        """Fix what can be fixed without asking the model to answer again: mistranslated
+        amounts are rewritten, and an answer whose only fault is its language is translated
+        (a short translation costs less than a second answer, and keeps its facts)."""
+        text = grounding.reattribute(grounding.repair_scales(text, language, evidence), evidence,
+                                     question)
+        found = grounding.problems(text, language, evidence, question)
+        if grounding.only_language_is_wrong(found):
+            words, markers = grounding.split_markers(text)
+            translated = grounding.repair_scales(
+                grounding.attach_markers(self._translate_text(words, language), markers),
+                language, evidence)
+            if (grounding.keeps_amounts(words, translated)
+                    and not grounding.problems(translated, language, evidence, question)):
+                return translated, []
+        return text, found
+
+    def _extractive(self, attempt: str, language: str, evidence: list[Passage], question: str,
+                    passages: list[Passage]) -> tuple[str, list[Citation]]:
+        """The answer when the model's cannot be used: what the best-supporting passage says
+        (scored by the question and the numbers the model found), translated when it is
+        foreign and the translation keeps its numbers, else its sentence quoted."""
+        best = grounding.attribute(attempt + " " + question, evidence, question)
+        span = evidence[best - 1]
+        citations = grounding.make_citations([best], evidence, span.text, question, passages)
+        citation = citations[0]
+        if citation.language != language:
+            # The span the model read is shorter than the sentence: the small model
+            # translates it more faithfully, and faster.
+            translated = grounding.repair_scales(
+                self._translate_text(span.text, language), language, [span])
+            if (grounding.keeps_amounts(span.text, translated)
+                    and not grounding.problems(f"{translated} [1]", language, [span], question)):
+                citation.translation = translated
+                return grounding.message("extractive_translated", language).format(
+                    n=1, text=" ".join(translated.split())), citations
+        return grounding.extractive_text(language, citation.sentence, 1), citations
 
     def _cite(self, text: str, evidence: list[Passage], language: str, question: str,
               passages: list[Passage]) -> tuple[str, bool, list[Citation]]:
@@ -250,8 +289,6 @@ class Assistant:
         Prompt processing costs ~19 ms a token here, so the model gets one short span per
         passage (a sentence, or a run of clauses of a long sentence) instead of whole chunks.
         """
-        import dataclasses
-
         from .chunking import candidate_spans
 
         picked: list[Passage] = []
@@ -267,10 +304,10 @@ class Assistant:
             if len(spans) > 1:
                 if query_vector is None:
                     query_vector = self.embedder.get_query_embedding(query)
-                vectors = self.embedder.get_text_embedding_batch(
-                    [p.text[a:b] for a, b in spans])
-                sims = [sum(x * y for x, y in zip(v, query_vector, strict=True))
-                        for v in vectors]
+                texts = [p.text[a:b] for a, b in spans]
+                vectors = self.embedder.get_text_embedding_batch(texts)
+                sims = [self._span_score(query, t, v, query_vector)
+                        for t, v in zip(texts, vectors, strict=True)]
                 best = spans[max(range(len(spans)), key=sims.__getitem__)]
             text = p.text[best[0]:best[1]]
             key = " ".join(text.split())
@@ -280,6 +317,14 @@ class Assistant:
             picked.append(dataclasses.replace(
                 p, text=text, char_start=p.char_start + best[0], char_end=p.char_start + best[1]))
         return picked
+
+    def _span_score(self, query: str, text: str, vector: list[float],
+                    query_vector: list[float]) -> float:
+        # The small embedder barely tells apart clauses of one passage; shared rare words
+        # (names, "Comprehensive Strategic Partnership", years) do.
+        score = sum(x * y for x, y in zip(vector, query_vector, strict=True))
+        return score + self.settings.span_lexical_weight * self.retriever.lexical_overlap(
+            query, text)
 
     def _similar(self, a: Passage, b: Passage) -> float:
         va, vb = self.retriever.embedding(a.id), self.retriever.embedding(b.id)
@@ -310,20 +355,19 @@ class Assistant:
         for _ in self.llm.stream_chat(chat, max_tokens=1):
             pass
 
-    def translate(self, text: str | Citation, language: str) -> str:
-        """Translate a passage (or a citation's passage) into ``language`` with the LLM."""
+    def _translate_text(self, text: str, language: str) -> str:
         from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
-        if isinstance(text, Citation):
-            citation = text
-            text = citation.text
-        else:
-            citation = None
         content = grounding.prompt("translate.txt").format(
             language=grounding.language_label(language), text=text)
         # Same fixed prefix as answers, so the model's prompt cache stays useful.
         chat = grounding.base_chat() + [ChatMessage(role=MessageRole.USER, content=content)]
-        translated = "".join(self._stream_llm(chat)).strip()
+        return grounding.translation_only("".join(self._stream_llm(chat)))
+
+    def translate(self, text: str | Citation, language: str) -> str:
+        """Translate a passage (or a citation's passage) into ``language`` with the LLM."""
+        citation = text if isinstance(text, Citation) else None
+        translated = self._translate_text(citation.text if citation else str(text), language)
         if citation is not None:
             citation.translation = translated
         return translated

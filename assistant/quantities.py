@@ -1,0 +1,130 @@
+"""Amounts with scale words ("5 juta", "150 млрд", "1,500억", "500万") as values, in 9 languages.
+
+The small model translates digits faithfully but not scale words: it turned "5 juta" (5 million)
+into "5万" (50 thousand) and "150 billion" into "150억" (15 billion). Comparing digit strings
+cannot see that, so amounts are compared as values, and a wrong scale can be rewritten in the
+asker's language without asking the model again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Longest words first, so "백만" is read before "만".
+_CJK_SCALES: list[tuple[str, float]] = [
+    (r"백만", 1e6), (r"천만", 1e7), (r"십억", 1e9), (r"조", 1e12), (r"억", 1e8), (r"만", 1e4),
+    (r"천", 1e3), (r"百万", 1e6), (r"千万", 1e7), (r"万亿", 1e12), (r"兆", 1e12),
+    (r"亿|億", 1e8), (r"万|萬", 1e4), (r"千", 1e3),
+]
+_WORD_SCALES: list[tuple[str, float]] = [
+    (r"trillions?|триллион\w*|трлн|triliun|nghìn\s+tỷ", 1e12),
+    (r"billions?|bn|млрд|миллиард\w*|tỷ|tỉ|miliar|milyar|milliards?|Milliarden?|Mrd", 1e9),
+    (r"millions?|mln|млн|миллион\w*|triệu|juta|Millionen|Mio", 1e6),
+    (r"thousands?|тыс|тысяч\w*|nghìn|ngàn|ribu|milliers?|Tausend", 1e3),
+]
+_SCALES = _CJK_SCALES + _WORD_SCALES
+_NUM = r"(?<![\d.,])(\d+(?:[.,]\d+)*)(?!\d)"
+# Hangul/CJK scale words attach to the next word ("5만명", "500万人"); others stand alone.
+_AMOUNT = re.compile(
+    _NUM + r"(?:\s*(" + "|".join(p for p, _ in _CJK_SCALES) + r")|\s*("
+    + "|".join(f"(?:{p})" for p, _ in _WORD_SCALES) + r")(?![^\W\d_]))?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Amount:
+    text: str  # as written, e.g. "5万"
+    start: int
+    end: int
+    value: float
+    scaled: bool  # written with a scale word
+
+
+def _number(raw: str) -> float:
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", raw):
+        return float(re.sub(r"[.,]", "", raw))
+    return float(raw.replace(",", "."))  # a decimal comma ("1,5 млн") or point
+
+
+def _scale(word: str) -> float:
+    for pattern, factor in _SCALES:
+        if re.fullmatch(pattern, word, re.IGNORECASE):
+            return factor
+    return 1.0
+
+
+def amounts(text: str) -> list[Amount]:
+    out = []
+    for m in _AMOUNT.finditer(text):
+        try:
+            base = _number(m.group(1))
+        except ValueError:
+            continue
+        word = m.group(2) or m.group(3)
+        out.append(Amount(m.group(0), m.start(), m.end(), base * (_scale(word) if word else 1.0),
+                          bool(word)))
+    return out
+
+
+def same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(abs(a), abs(b), 1.0)
+
+
+def wrong_scale(answer: str, sources: str) -> list[tuple[Amount, float]]:
+    """Scaled amounts in ``answer`` whose value no source amount has, each paired with the
+    source value it was most likely meant to be (same leading digits, different scale)."""
+    source_values = [a.value for a in amounts(sources)]
+    source_scaled = [a for a in amounts(sources) if a.scaled]
+    out = []
+    for a in amounts(answer):
+        if not a.scaled or any(same(a.value, v) for v in source_values):
+            continue
+        digits = _digits(a.value)
+        meant = [s.value for s in source_scaled if _digits(s.value) == digits]
+        if len(set(meant)) == 1:
+            out.append((a, meant[0]))
+    return out
+
+
+def _digits(value: float) -> str:
+    """Significant digits of a value: 5e6 and 5e4 both give "5"; 1.5e11 gives "15"."""
+    return re.sub(r"[.]|0+$", "", f"{value:.6e}".split("e")[0]).rstrip("0") or "0"
+
+
+# How each language writes large amounts: (factor, word, space between digits and word).
+_WORDS: dict[str, list[tuple[float, str, bool]]] = {
+    "en": [(1e12, "trillion", True), (1e9, "billion", True), (1e6, "million", True)],
+    "ru": [(1e12, "трлн", True), (1e9, "млрд", True), (1e6, "млн", True)],
+    "vi": [(1e12, "nghìn tỷ", True), (1e9, "tỷ", True), (1e6, "triệu", True)],
+    "id": [(1e12, "triliun", True), (1e9, "miliar", True), (1e6, "juta", True)],
+    "fr": [(1e9, "milliards", True), (1e6, "millions", True)],
+    "de": [(1e9, "Milliarden", True), (1e6, "Millionen", True)],
+    "ko": [(1e12, "조", False), (1e8, "억", False), (1e4, "만", False)],
+    "zh": [(1e12, "万亿", False), (1e8, "亿", False), (1e4, "万", False)],
+    "ja": [(1e12, "兆", False), (1e8, "億", False), (1e4, "万", False)],
+}
+
+
+def render(value: float, language: str) -> str:
+    """``value`` the way ``language`` writes it: 5e6 -> "5 million", "500万", "500만"."""
+    for factor, word, spaced in _WORDS.get(language, _WORDS["en"]):
+        if value >= factor:
+            base = value / factor
+            number = f"{base:,.0f}" if base == int(base) else f"{base:g}"
+            if language in ("zh", "ja"):
+                number = number.replace(",", "")
+            if language in ("ru", "fr", "de", "vi", "id"):
+                number = number.replace(",", " " if language in ("ru", "fr") else ".")
+                if "." in f"{base:g}" and base != int(base):
+                    number = f"{base:g}".replace(".", ",")
+            return f"{number}{' ' if spaced else ''}{word}"
+    return f"{value:g}"
+
+
+def repair_scales(answer: str, sources: str, language: str) -> str:
+    """Rewrite amounts whose scale word was mistranslated (see ``wrong_scale``)."""
+    for amount, meant in sorted(wrong_scale(answer, sources), key=lambda x: -x[0].start):
+        answer = answer[:amount.start] + render(meant, language) + answer[amount.end:]
+    return answer

@@ -1,0 +1,48 @@
+"""Amounts with scale words, compared as values (the small model mistranslates scale words)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import quantities
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("5 juta wisatawan", 5e6), ("5 triệu lượt", 5e6), ("5 млн туристов", 5e6),
+    ("пять", None), ("500万人", 5e6), ("500만 명", 5e6), ("5백만", 5e6), ("5万", 5e4),
+    ("US$150 billion", 1.5e11), ("150 млрд долларов", 1.5e11), ("1,500억 달러", 1.5e11),
+    ("1500亿美元", 1.5e11), ("150 miliar USD", 1.5e11), ("150 Milliarden", 1.5e11),
+    ("1,5 млн", 1.5e6), ("2024", 2024.0),
+])
+def test_amount_values(text: str, value: float | None) -> None:
+    found = quantities.amounts(text)
+    if value is None:
+        assert found == []
+    else:
+        assert found and quantities.same(found[0].value, value)
+
+
+def test_a_year_after_an_amount_is_its_own_number() -> None:
+    assert [a.value for a in quantities.amounts("2024년 5만명")] == [2024.0, 5e4]
+
+
+def test_wrong_scale_finds_the_amount_it_was_meant_to_be() -> None:
+    [(amount, meant)] = quantities.wrong_scale("大约有5万游客", "5 juta wisatawan pada 2024")
+    assert amount.text == "5万" and meant == 5e6
+    assert quantities.wrong_scale("大约有500万游客", "5 juta wisatawan") == []
+    # different digits: not a scale mistake (the number check reports it instead)
+    assert quantities.wrong_scale("7万", "5 juta") == []
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "5 million"), ("ru", "5 млн"), ("vi", "5 triệu"), ("id", "5 juta"),
+    ("ko", "500만"), ("zh", "500万"), ("ja", "500万"), ("fr", "5 millions"),
+    ("de", "5 Millionen"),
+])
+def test_render_in_each_language(language: str, expected: str) -> None:
+    assert quantities.render(5e6, language) == expected
+
+
+def test_repair_rewrites_only_the_wrong_amount() -> None:
+    fixed = quantities.repair_scales("2024년 관광객은 5만명 [1]", "5 juta wisatawan 2024", "ko")
+    assert fixed == "2024년 관광객은 500만명 [1]"
