@@ -131,12 +131,24 @@ class Assistant:
         if k is not None and k < 1:
             raise InputError(f"k must be at least 1 (got {k}).")
         self.index.require_nonempty()
-        query = standalone_query(question, history)
+        query = standalone_query(question, self.thread(question, history))
         return self.retriever.retrieve(
             query, k=k or self.settings.top_k, mode=mode or self.settings.retrieval
         )
 
     # -- answering ----------------------------------------------------------------------------
+
+    def thread(self, question: str, history: History | None) -> list[tuple[str, str]]:
+        """The turns a question continues: none when the asker switched to another language
+        with a full question, which starts a new topic (carrying the old one into retrieval
+        and the prompt made the model repeat the question instead of answering it)."""
+        if not history:
+            return []
+        from .language import detect_language_scored
+
+        code, confidence = detect_language_scored(question)
+        previous, _ = detect_language_scored(history[-1][0])
+        return [] if confidence >= 0.6 and code != previous else list(history)
 
     def question_language(self, question: str, history: History | None = None) -> str:
         """The asker's language; a very short follow-up ("And when?") inherits the chat's."""
@@ -161,7 +173,7 @@ class Assistant:
         """Yield Sources first, then Delta text pieces, then the final Answer."""
         started = time.perf_counter()
         question = self.check_question(question)
-        history = list(history or [])[-self.settings.history_turns:]
+        history = self.thread(question, list(history or [])[-self.settings.history_turns:])
         language = self.question_language(question, history)
         passages = self.retrieve(question, history=history)
         timings = {"retrieval_ms": (time.perf_counter() - started) * 1000}
@@ -202,13 +214,20 @@ class Assistant:
         attempts = 1
 
         text = grounding.strip_preamble(text)
-        if grounding.is_abstention(text, language) or grounding.echoes_question(text, question):
+        if grounding.is_abstention(text, language):
             yield done(grounding.message("not_in_sources", language), abstained=True,
                        attempts=attempts)
             return
         first = text
-        text, found = self._repair(text, language, evidence, question)
-        if found and self.settings.retry_on_problems:
+        # A reply that only repeats the question (what "ignore your instructions" prompts,
+        # and sometimes a plain question, get from the small model) is asked once more; if
+        # that fails too, the model has nothing to say from the sources.
+        echoed = grounding.echoes_question(text, question)
+        if echoed:
+            found = [grounding.ECHO_PROBLEM]
+        else:
+            text, found = self._repair(text, language, evidence, question)
+        if found and (self.settings.retry_on_problems or echoed):
             chat += [
                 ChatMessage(role=MessageRole.ASSISTANT, content=first),
                 ChatMessage(role=MessageRole.USER, content=grounding.prompt("retry.txt").format(
@@ -216,13 +235,18 @@ class Assistant:
             ]
             retried = grounding.strip_preamble("".join(self._stream_llm(chat)))
             attempts = 2
-            if grounding.is_abstention(retried, language):
+            if (grounding.is_abstention(retried, language)
+                    or grounding.echoes_question(retried, question)):
                 yield done(grounding.message("not_in_sources", language), abstained=True,
                            attempts=attempts)
                 return
             retried, again = self._repair(retried, language, evidence, question)
             if not again:
                 text, found = retried, []
+        if found and echoed:
+            yield done(grounding.message("not_in_sources", language), abstained=True,
+                       attempts=attempts)
+            return
         if found:
             text, citations = self._extractive(first, language, evidence, question, passages)
             yield done(text, abstained=False, citations=citations, fallback="extractive",
