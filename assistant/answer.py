@@ -178,9 +178,13 @@ def clean_markers(text: str, n_sources: int) -> tuple[str, list[int]]:
                 cited.append(n)
         return "".join(f"[{n}]" for n in dict.fromkeys(valid))
 
-    cleaned = _MARKER.sub(keep, text)
-    cleaned = re.sub(r"[ \t]+([.,;:!?。])", r"\1", cleaned)
+    cleaned = _no_space_before_stops(_MARKER.sub(keep, text))
     return re.sub(r"[ \t]{2,}", " ", cleaned).strip(), cited
+
+
+def _no_space_before_stops(text: str) -> str:
+    """Removing a marker leaves "2030 ." behind: close the gap."""
+    return re.sub(r"[ \t]+([.,;:!?。])", r"\1", text)
 
 
 def numbers(text: str) -> set[str]:
@@ -213,6 +217,15 @@ def answer_language(text: str, fallback: str, keep_quotes: bool = False) -> str:
     return detect_language(stripped, default=fallback)
 
 
+_WRONG_LANGUAGE = "it is written in"
+
+
+def _cited_or_all(cited: Sequence[int], passages: Sequence[Passage]) -> list[Passage]:
+    """What an answer's facts must come from: its cited passages, or all given when it cites
+    none (it will be attributed to one of them)."""
+    return [passages[n - 1] for n in cited] or list(passages)
+
+
 def problems(text: str, language: str, passages: Sequence[Passage], question: str) -> list[str]:
     """Why an answer cannot be shown as it is (empty list: it can)."""
     cleaned, cited = clean_markers(text, len(passages))
@@ -224,10 +237,10 @@ def problems(text: str, language: str, passages: Sequence[Passage], question: st
         found.append("it is only a figure: write a full sentence")
     lang = answer_language(cleaned, language)
     if lang != language:
-        found.append(f"it is written in {language_label(lang)}, not {language_label(language)}")
+        found.append(f"{_WRONG_LANGUAGE} {language_label(lang)}, not {language_label(language)}")
     elif foreign := foreign_script(words, language):
-        found.append(f"it is written in {language_label(language)} mixed with {foreign} words")
-    cited_passages = [passages[n - 1] for n in cited] or list(passages)
+        found.append(f"{_WRONG_LANGUAGE} {language_label(language)} mixed with {foreign} words")
+    cited_passages = _cited_or_all(cited, passages)
     bad = unsupported_numbers(cleaned, cited_passages, question)
     if bad:
         found.append(f"the numbers {', '.join(sorted(bad))} are not in the cited sources")
@@ -271,14 +284,14 @@ def foreign_script(text: str, language: str) -> str | None:
 
 
 def only_language_is_wrong(found: Sequence[str]) -> bool:
-    return len(found) == 1 and found[0].startswith("it is written in")
+    return len(found) == 1 and found[0].startswith(_WRONG_LANGUAGE)
 
 
 def repair_scales(text: str, language: str, passages: Sequence[Passage]) -> str:
     """Fix amounts whose scale word the model mistranslated ("5万" for "5 juta")."""
-    cleaned, cited = clean_markers(text, len(passages))
-    cited_passages = [passages[n - 1] for n in cited] or list(passages)
-    return quantities.repair_scales(text, " ".join(p.text for p in cited_passages), language)
+    cited = clean_markers(text, len(passages))[1]
+    sources = " ".join(p.text for p in _cited_or_all(cited, passages))
+    return quantities.repair_scales(text, sources, language)
 
 
 def attach_markers(words: str, markers: str) -> str:
@@ -317,7 +330,7 @@ def keeps_amounts(original: str, translated: str) -> bool:
 def split_markers(text: str) -> tuple[str, str]:
     """The answer's words and its markers, so the words can be translated on their own."""
     markers = "".join(dict.fromkeys(m.group(0) for m in _MARKER.finditer(text)))
-    words = re.sub(r"[ \t]+([.,;:!?。])", r"\1", _MARKER.sub("", text)).strip()
+    words = _no_space_before_stops(_MARKER.sub("", text)).strip()
     return words, markers
 
 

@@ -75,8 +75,9 @@ def same(a: float, b: float) -> bool:
 def wrong_scale(answer: str, sources: str) -> list[tuple[Amount, float]]:
     """Scaled amounts in ``answer`` whose value no source amount has, each paired with the
     source value it was most likely meant to be (same leading digits, different scale)."""
-    source_values = [a.value for a in amounts(sources)]
-    source_scaled = [a for a in amounts(sources) if a.scaled]
+    given = amounts(sources)
+    source_values = [a.value for a in given]
+    source_scaled = [a for a in given if a.scaled]
     out = []
     for a in amounts(answer):
         if not a.scaled or any(same(a.value, v) for v in source_values):
@@ -107,18 +108,22 @@ _WORDS: dict[str, list[tuple[float, str, bool]]] = {
 }
 
 
+# Thousands separator, and whether decimals take a comma ("1,5 млн").
+_THOUSANDS = {"zh": "", "ja": "", "ru": " ", "fr": " ", "de": ".", "vi": ".", "id": "."}
+_DECIMAL_COMMA = {"ru", "fr", "de", "vi", "id"}
+
+
 def render(value: float, language: str) -> str:
     """``value`` the way ``language`` writes it: 5e6 -> "5 million", "500万", "500만"."""
     for factor, word, spaced in _WORDS.get(language, _WORDS["en"]):
         if value >= factor:
             base = value / factor
-            number = f"{base:,.0f}" if base == int(base) else f"{base:g}"
-            if language in ("zh", "ja"):
-                number = number.replace(",", "")
-            if language in ("ru", "fr", "de", "vi", "id"):
-                number = number.replace(",", " " if language in ("ru", "fr") else ".")
-                if "." in f"{base:g}" and base != int(base):
-                    number = f"{base:g}".replace(".", ",")
+            if base == int(base):
+                number = f"{base:,.0f}".replace(",", _THOUSANDS.get(language, ","))
+            else:
+                number = f"{base:g}"
+                if language in _DECIMAL_COMMA:
+                    number = number.replace(".", ",")
             return f"{number}{' ' if spaced else ''}{word}"
     return f"{value:g}"
 

@@ -130,35 +130,43 @@ class Assistant:
         question = self.check_question(question)
         if k is not None and k < 1:
             raise InputError(f"k must be at least 1 (got {k}).")
+        return self._search(standalone_query(question, self.thread(question, history)), k, mode)
+
+    def _search(self, query: str, k: int | None = None, mode: Mode | None = None
+                ) -> list[Passage]:
         self.index.require_nonempty()
-        query = standalone_query(question, self.thread(question, history))
         return self.retriever.retrieve(
             query, k=k or self.settings.top_k, mode=mode or self.settings.retrieval
         )
 
     # -- answering ----------------------------------------------------------------------------
 
-    def thread(self, question: str, history: History | None) -> list[tuple[str, str]]:
-        """The turns a question continues: none when the asker switched to another language
-        with a full question, which starts a new topic (carrying the old one into retrieval
-        and the prompt made the model repeat the question instead of answering it)."""
-        if not history:
-            return []
+    def _conversation(self, question: str, history: History | None
+                      ) -> tuple[str, list[tuple[str, str]]]:
+        """The asker's language and the turns the question continues.
+
+        A very short follow-up ("And when?") cannot be identified on its own: it inherits the
+        chat's language. A full question in another language than the last turn starts a new
+        topic: carrying the old one into retrieval and the prompt made the model repeat the
+        question instead of answering it.
+        """
         from .language import detect_language_scored
 
         code, confidence = detect_language_scored(question)
+        if not history:
+            return code, []
         previous, _ = detect_language_scored(history[-1][0])
-        return [] if confidence >= 0.6 and code != previous else list(history)
+        if confidence < 0.6:
+            return previous, list(history)
+        return code, list(history) if code == previous else []
+
+    def thread(self, question: str, history: History | None) -> list[tuple[str, str]]:
+        """The turns a question continues (none when it starts a new topic)."""
+        return self._conversation(question, history)[1]
 
     def question_language(self, question: str, history: History | None = None) -> str:
-        """The asker's language; a very short follow-up ("And when?") inherits the chat's."""
-        from .language import detect_language_scored
-
-        code, confidence = detect_language_scored(question)
-        if history and confidence < 0.6:
-            previous, _ = detect_language_scored(history[-1][0])
-            return previous
-        return code
+        """The asker's language; a very short follow-up inherits the chat's."""
+        return self._conversation(question, history)[0]
 
     def ask(self, question: str, history: History | None = None) -> Answer:
         final: Answer | None = None
@@ -173,9 +181,10 @@ class Assistant:
         """Yield Sources first, then Delta text pieces, then the final Answer."""
         started = time.perf_counter()
         question = self.check_question(question)
-        history = self.thread(question, list(history or [])[-self.settings.history_turns:])
-        language = self.question_language(question, history)
-        passages = self.retrieve(question, history=history)
+        language, history = self._conversation(
+            question, list(history or [])[-self.settings.history_turns:])
+        query = standalone_query(question, history)
+        passages = self._search(query)
         timings = {"retrieval_ms": (time.perf_counter() - started) * 1000}
         yield Sources(passages, language)
 
@@ -188,7 +197,7 @@ class Assistant:
                 backend=self.backend, fallback=fallback, attempts=attempts,
             )
 
-        evidence = self._evidence(standalone_query(question, history), passages)
+        evidence = self._evidence(query, passages)
         if not evidence or max(p.similarity for p in evidence) < self.settings.relevance_floor:
             yield done(grounding.message("not_in_sources", language), abstained=True)
             return
@@ -356,9 +365,10 @@ class Assistant:
             return 0.0
         return float(sum(x * y for x, y in zip(va, vb, strict=True)))
 
-    def _stream_llm(self, chat: list[Any]) -> Iterator[str]:
+    def _stream_llm(self, chat: list[Any], max_tokens: int | None = None) -> Iterator[str]:
         try:
-            for chunk in self.llm.stream_chat(chat, max_tokens=self.settings.max_answer_tokens):
+            for chunk in self.llm.stream_chat(
+                    chat, max_tokens=max_tokens or self.settings.max_answer_tokens):
                 if chunk.delta:
                     yield chunk.delta
         except ModelError:
@@ -376,7 +386,7 @@ class Assistant:
         from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
         chat = grounding.base_chat() + [ChatMessage(role=MessageRole.USER, content="Hello")]
-        for _ in self.llm.stream_chat(chat, max_tokens=1):
+        for _ in self._stream_llm(chat, max_tokens=1):
             pass
 
     def _translate_text(self, text: str, language: str) -> str:

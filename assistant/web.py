@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from .answer import Answer, Citation, language_label, prompt
-from .errors import AssistantError, InputError
+from .errors import AssistantError
 from .retrieve import Passage
 from .service import Assistant, Delta, Sources
 
@@ -120,8 +120,9 @@ def render_status(bot: Assistant, lang: str | None) -> str:
     return " · ".join(parts)
 
 
-def _citation_dicts(answer: Answer) -> list[dict[str, Any]]:
-    return [c.__dict__.copy() for c in answer.citations]
+def _citation_dicts(citations: list[Citation]) -> list[dict[str, Any]]:
+    """Citations as plain dicts, the form Gradio keeps in the session state."""
+    return [c.__dict__.copy() for c in citations]
 
 
 def build_app(bot: Assistant) -> Any:
@@ -165,12 +166,9 @@ def build_app(bot: Assistant) -> Any:
                     chat[-1]["content"] = linkify(event.text)
                     sources_html = render_citations(event.citations, lang)
                     turns.append({"question": question, "answer": event.text,
-                                  "language": lang, "citations": _citation_dicts(event)})
+                                  "language": lang, "citations": _citation_dicts(event.citations)})
                 yield out()
-        except InputError as exc:
-            chat[-1]["content"] = "⚠️ " + html.escape(str(exc))
-            yield out()
-        except AssistantError as exc:
+        except AssistantError as exc:  # bad input, a missing index, an unreachable model
             chat[-1]["content"] = "⚠️ " + html.escape(str(exc))
             yield out()
         except Exception:
@@ -190,7 +188,7 @@ def build_app(bot: Assistant) -> Any:
                     bot.translate(c, target)
                 except AssistantError as exc:
                     c.translation = "⚠️ " + str(exc)
-        last["citations"] = [c.__dict__.copy() for c in citations]
+        last["citations"] = _citation_dicts(citations)
         return render_citations(citations, target), turns
 
     def clear() -> tuple[Any, ...]:
