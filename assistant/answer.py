@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from . import quantities
+from . import names, quantities
 from .chunking import split_sentences
 from .language import detect_language
 from .lexical import tokenize
@@ -91,8 +91,17 @@ def language_label(code: str) -> str:
     return messages()["language_native"].get(code, code)
 
 
-def format_sources(passages: Sequence[Passage]) -> str:
-    return "\n".join(f"[{n}] {' '.join(p.text.split())}" for n, p in enumerate(passages, 1))
+def format_sources(passages: Sequence[Passage], language: str | None = None) -> str:
+    """Numbered sources; with ``language``, names and large amounts written otherwise also
+    carry the asker's form, so the model need not transliterate or convert them."""
+    seen: set[str] = set()  # a name is explained once: every hint costs prompt time
+
+    def shown(text: str) -> str:
+        if language:
+            text = quantities.annotate(names.annotate(text, language, seen=seen), language)
+        return " ".join(text.split())
+
+    return "\n".join(f"[{n}] {shown(p.text)}" for n, p in enumerate(passages, 1))
 
 
 def format_history(history: Sequence[tuple[str, str]] | None, limit: int = 300) -> str:
@@ -124,7 +133,7 @@ def base_chat() -> list[Any]:
 def build_user_message(question: str, language: str, passages: Sequence[Passage],
                        history: Sequence[tuple[str, str]] | None = None) -> str:
     return prompt("user.txt").format(
-        sources=format_sources(passages), history=format_history(history),
+        sources=format_sources(passages, language), history=format_history(history),
         question=question, language=language_label(language),
     )
 
@@ -133,11 +142,11 @@ def build_user_message(question: str, language: str, passages: Sequence[Passage]
 
 def strip_preamble(text: str) -> str:
     """Drop a lead-in line such as "Here is the answer in Russian using source [1]:" that the
-    small model sometimes writes before the answer itself."""
+    small model sometimes writes before the answer itself, and names it repeats in brackets."""
     lines = [line for line in text.strip().splitlines() if line.strip()]
     while len(lines) > 1 and lines[0].rstrip().endswith(":"):
         lines.pop(0)
-    return "\n".join(lines).strip()
+    return names.drop_repeats("\n".join(lines).strip())
 
 
 def could_be_abstention(prefix: str) -> bool:
@@ -208,6 +217,17 @@ def unsupported_numbers(answer: str, cited: Sequence[Passage], question: str = "
     return {n for n in numbers(answer) if n not in allowed}
 
 
+def unsupported_names(answer: str, cited: Sequence[Passage], question: str = "") -> list[str]:
+    """Names of places and people in the answer that neither the cited passages nor the
+    question mention, in any language ("Fukuoka" where the source says "Фукуок")."""
+    return names.unsupported(_MARKER.sub(" ", answer), [question] + [p.text for p in cited])
+
+
+def _unsupported(answer: str, cited: Sequence[Passage], question: str) -> bool:
+    return bool(unsupported_numbers(answer, cited, question)
+                or unsupported_names(answer, cited, question))
+
+
 def answer_language(text: str, fallback: str, keep_quotes: bool = False) -> str:
     """Language of the answer's own words: markers removed, and quoted source text too unless
     ``keep_quotes`` (the eval keeps them, so a quoted foreign sentence counts against it)."""
@@ -244,6 +264,8 @@ def problems(text: str, language: str, passages: Sequence[Passage], question: st
     bad = unsupported_numbers(cleaned, cited_passages, question)
     if bad:
         found.append(f"the numbers {', '.join(sorted(bad))} are not in the cited sources")
+    if missing := unsupported_names(cleaned, cited_passages, question):
+        found.append(f"{', '.join(missing)}: not in the cited sources")
     sources = " ".join(p.text for p in cited_passages)
     for amount, meant in quantities.wrong_scale(cleaned, sources):
         found.append(f"{amount.text} is not the amount in the sources "
@@ -252,14 +274,15 @@ def problems(text: str, language: str, passages: Sequence[Passage], question: st
 
 
 def reattribute(text: str, passages: Sequence[Passage], question: str) -> str:
-    """Point the markers at the passage that holds the answer's numbers when the cited ones
-    do not: the small model often states the right figure and cites its neighbour."""
+    """Point the markers at the passage that holds the answer's numbers and names when the
+    cited ones do not: the small model often states the right fact and cites its neighbour
+    (it copies "Чхве Ён Сам" from source [1] and cites [2])."""
     cleaned, cited = clean_markers(text, len(passages))
     cited_passages = [passages[n - 1] for n in cited]
-    if not cited or not unsupported_numbers(cleaned, cited_passages, question):
+    if not cited or not _unsupported(cleaned, cited_passages, question):
         return text
     holders = [n for n, p in enumerate(passages, 1)
-               if not unsupported_numbers(cleaned, [p], question)]
+               if not _unsupported(cleaned, [p], question)]
     if not holders:
         return text
     return remap(text, {n: holders[0] for n in range(1, len(passages) + 1)})[0]
@@ -305,13 +328,18 @@ def attach_markers(words: str, markers: str) -> str:
     return f"{words} {markers}"
 
 
+_ABOUT_TRANSLATION = re.compile(
+    r"translat|перевод|переве|翻訳|翻译|번역|bản dịch|dịch sang|terjemah|übersetz|tradu", re.I)
+
+
 def translation_only(reply: str) -> str:
     """The translation itself: the small model wraps it in a lead-in line, quotes and a
     closing remark ("This is the translation into Russian...")."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", reply) if p.strip()]
-    while len(paragraphs) > 1 and paragraphs[0].rstrip().endswith(":"):
+    while len(paragraphs) > 1 and (paragraphs[0].endswith((":", "：")) or (
+            len(paragraphs[0]) < 80 and _ABOUT_TRANSLATION.search(paragraphs[0]))):
         paragraphs.pop(0)
-    text = strip_preamble(paragraphs[0]) if paragraphs else ""
+    text = strip_preamble(paragraphs[0]).lstrip("-• ") if paragraphs else ""
     if len(text) > 1 and text[0] in "\"“«„「" and text[-1] in "\"”»“」":
         text = text[1:-1].strip()
     return text
@@ -401,7 +429,7 @@ def remap(text: str, mapping: dict[int, int]) -> tuple[str, list[int]]:
         return "".join(f"[{n}]" for n in news)
 
     text = _MARKER.sub(swap, text)
-    text = re.sub(r"(\[\d+\])\1+", r"\1", text)
+    text = re.sub(r"(\[\d+\])(?:\s*\1)+", r"\1", text)
     return text, cited
 
 

@@ -133,3 +133,15 @@ def repair_scales(answer: str, sources: str, language: str) -> str:
     for amount, meant in sorted(wrong_scale(answer, sources), key=lambda x: -x[0].start):
         answer = answer[:amount.start] + render(meant, language) + answer[amount.end:]
     return answer
+
+
+def annotate(text: str, language: str) -> str:
+    """``text`` with large amounts also written the asker's way: "5 juta (500万)" for a Chinese
+    question. The scale words are where the small model's translations go wrong (5万, 15억)."""
+    for amount in sorted(amounts(text), key=lambda a: -a.start):
+        if not amount.scaled:
+            continue
+        own = render(amount.value, language)
+        if own.replace(" ", "") != amount.text.replace(" ", ""):
+            text = f"{text[:amount.end]} ({own}){text[amount.end:]}"
+    return text

@@ -85,6 +85,20 @@ def test_retry_that_succeeds_is_used(bot_with: Callable[..., Assistant]) -> None
     assert answer.fallback is None and answer.attempts == 2 and "150 billion" in answer.text
 
 
+APEC_Q = "Where will APEC 2027 take place?"
+
+
+def test_a_place_the_sources_do_not_name_is_asked_again(
+        bot_with: Callable[..., Assistant]) -> None:
+    probe = bot_with()
+    n = next(i for i, p in enumerate(probe.retrieve(APEC_Q)[:5], 1) if "Phu Quoc" in p.text)
+    bot = bot_with(f"APEC 2027 will take place in Fukuoka [{n}].",
+                   f"APEC 2027 will take place in Phu Quoc [{n}].")
+    answer = bot.ask(APEC_Q)
+    assert "Fukuoka: not in the cited sources" in bot.llm.calls[1][-1].content
+    assert answer.attempts == 2 and answer.text == "APEC 2027 will take place in Phu Quoc [1]."
+
+
 VI_TRADE_Q = "Việt Nam và Hàn Quốc đặt mục tiêu thương mại bao nhiêu vào năm 2030?"
 ENGLISH = "Vietnam and Korea want 150 billion USD of trade by 2030 [1]."
 
@@ -270,6 +284,9 @@ def test_number_helpers() -> None:
 def test_translation_is_cut_out_of_the_models_wrapping() -> None:
     reply = 'Вот перевод текста на русский язык:\n\n"5 млн туристов"\n\nЭто перевод на русский.'
     assert grounding.translation_only(reply) == "5 млн туристов"
+    reply = "日本語に翻訳すると、以下の通りです。\n\n- 祭りは5月3日に開催されます。\n\n[1]"
+    assert grounding.translation_only(reply) == "祭りは5月3日に開催されます。"
+    assert grounding.translation_only("Dịch vụ tăng 7%.\n\n[1]") == "Dịch vụ tăng 7%."
     assert grounding.keeps_amounts("5 juta wisatawan pada 2024", "5 млн туристов в 2024 году")
     assert not grounding.keeps_amounts("5 juta wisatawan", "Пять миллионов туристов")
     assert grounding.keeps_amounts("ngày 5/6", "on June 5")
@@ -279,6 +296,7 @@ def test_clean_markers_variants() -> None:
     text, cited = grounding.clean_markers("A [2, 3] B [3] C [5] D [ 1 ].", 3)
     assert (text, cited) == ("A [2][3] B [3] C D [1].", [2, 3, 1])
     assert grounding.finalize(text, cited) == "A [1][2] B [2] C D [3]."
+    assert grounding.finalize("In 2024, [1] [1] and [1][1].", [1]) == "In 2024, [1] and [1]."
 
 
 def test_preamble_line_is_dropped(bot_with: Callable[..., Assistant]) -> None:

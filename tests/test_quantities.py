@@ -46,3 +46,24 @@ def test_render_in_each_language(language: str, expected: str) -> None:
 def test_repair_rewrites_only_the_wrong_amount() -> None:
     fixed = quantities.repair_scales("2024년 관광객은 5만명 [1]", "5 juta wisatawan 2024", "ko")
     assert fixed == "2024년 관광객은 500만명 [1]"
+
+
+def test_annotation_writes_large_amounts_the_askers_way() -> None:
+    text = "5 juta wisatawan; US$150 billion by 2030"
+    assert quantities.annotate(text, "zh") == (
+        "5 juta (500万) wisatawan; US$150 billion (1500亿) by 2030")
+    assert quantities.annotate(text, "id") == (
+        "5 juta wisatawan; US$150 billion (150 miliar) by 2030")
+    assert quantities.annotate("tăng 7% năm 2024", "ko") == "tăng 7% năm 2024"
+
+
+def test_prompt_sources_show_amounts_in_the_askers_language() -> None:
+    from assistant import answer as grounding
+    from assistant.retrieve import Passage
+
+    text = "Товарооборот 150 млрд долларов к 2030 году"
+    passage = Passage(id="p", text=text, score=1.0, doc_id="d", title="", source="", url="",
+                      date="", language="ru", char_start=0, char_end=len(text), paragraph=0)
+    assert "150 млрд (1,500억) долларов" in grounding.format_sources([passage], "ko")
+    repeated = "교역액은 1,500억 (1,500억) 달러 [1]"
+    assert grounding.strip_preamble(repeated) == "교역액은 1,500억 달러 [1]"

@@ -1,0 +1,155 @@
+"""Names of places and people across languages (`prompts/names.json`).
+
+The small model reads "в Фукуоке" (Phu Quoc, in Russian) and writes "Fukuoka"; it reads
+"Choi Young-sam" and writes the better-known "Lee Jae-myung". Two uses follow:
+- ``annotate`` adds the asker's form after a foreign-script name in the evidence, so the model
+  need not transliterate;
+- ``unsupported`` lists names in an answer that its cited sources (and the question) do not
+  contain, whatever language either is written in.
+
+Matching is forgiving where writing varies: Latin names ignore case, diacritics and spacing
+("Tô Lâm" = "To Lam", "Hanoi" = "Ha Noi"), Russian names take case endings ("Ханое",
+"Фукуоке"), Korean names take particles ("푸꾸옥에서").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Mention:
+    entity: str
+    start: int
+    end: int
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """Lower case without diacritics ("Tô Lâm" -> "to lam"), with each folded character's
+    index in ``text``."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in "đĐ":
+            base = "d"
+        elif ch in "ёЁ":
+            base = "е"
+        else:
+            base = "".join(c for c in unicodedata.normalize("NFD", ch)
+                           if unicodedata.category(c) != "Mn").lower()
+        out.append(base)
+        where.extend([i] * len(base))
+    return "".join(out), where
+
+
+def _pattern(form: str) -> tuple[re.Pattern[str], bool]:
+    """Regex over folded text for one written form; the flag says whether it may take a
+    Russian case ending in place of its last letter."""
+    words = [w for w in re.split(r"[\s\-‐・]+", fold(form)[0]) if w]
+    sep = r"[\s\-‐・]*"
+    body = sep.join(re.escape(w) for w in words)
+    last = words[-1]
+    if re.fullmatch(r"[а-я]+", last):
+        stem = last[:-1] if len(last) > 3 and last[-1] in "аеиоуыэюяйь" else last
+        body = sep.join([re.escape(w) for w in words[:-1]] + [re.escape(stem) + "[а-я]{0,3}"])
+        return re.compile(rf"(?<![а-я]){body}(?![а-я])"), stem != last
+    if re.search(r"[a-z]", last):
+        return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])"), False
+    if re.fullmatch(r"[\u30a0-\u30ff]+", last):
+        return re.compile(rf"(?<![\u30a1-\u30fa\u30fc]){body}(?![\u30a1-\u30fa\u30fc])"), False
+    return re.compile(body), False  # Hangul and Chinese characters: particles attach
+
+
+@cache
+def entities() -> dict[str, dict[str, list[str]]]:
+    data = json.loads(resources.files("assistant").joinpath("prompts", "names.json")
+                      .read_text(encoding="utf-8"))
+    return {e["id"]: e["forms"] for e in data["entities"]}
+
+
+@cache
+def _patterns() -> list[tuple[str, re.Pattern[str], str, bool]]:
+    out = []
+    for entity, forms in entities().items():
+        for written in dict.fromkeys(f for fs in forms.values() for f in fs):
+            pattern, stemmed = _pattern(written)
+            out.append((entity, pattern, fold(written)[0], stemmed))
+    return out
+
+
+def mentions(text: str) -> list[Mention]:
+    """Known names in ``text``, in order. Latin and Cyrillic names start with a capital
+    ("hue" is not Huế). Overlaps: the longer match wins, then a written form over a form plus
+    an ending over a stem with another ending ("Фукуоке" is Phu Quoc's "Фукуок" + "е" rather
+    than Fukuoka's "Фукуок(а)")."""
+    folded, where = fold(text)
+    found = []
+    for entity, pattern, written, stemmed in _patterns():
+        for m in pattern.finditer(folded):
+            if text[where[m.start()]].islower():
+                continue
+            surface = m.group(0)
+            rank = 2 if surface == written else int(not stemmed or surface.startswith(written))
+            found.append((m.start(), m.end(), rank, entity))
+    found.sort(key=lambda f: (-(f[1] - f[0]), -f[2], f[0]))
+    taken: list[Mention] = []
+    for start, end, _, entity in found:
+        if any(start < t.end and t.start < end for t in taken):
+            continue
+        taken.append(Mention(entity, start, end))
+    return sorted((Mention(m.entity, where[m.start], where[m.end - 1] + 1)
+                   for m in taken), key=lambda m: m.start)
+
+
+def form_in(entity: str, language: str) -> str:
+    forms = entities()[entity]
+    own = forms.get(language) or forms.get("en") or next(iter(forms.values()))
+    return own[0]
+
+
+def annotate(text: str, language: str, replace: bool = False,
+             seen: set[str] | None = None) -> str:
+    """``text`` with the asker's form after each name written otherwise: "в Фукуоке" ->
+    "в Фукуоке (Phú Quốc)" for a Vietnamese question; with ``replace``, "в Phú Quốc" (text
+    about to be translated, where the original form would only be transliterated again).
+    Names in ``seen`` were annotated already (each costs prompt time); new ones are added."""
+    out, last = [], 0
+    for m in mentions(text):
+        target = form_in(m.entity, language)
+        written = fold(text[m.start:m.end])[0]
+        if re.sub(r"\W", "", fold(target)[0]) in re.sub(r"\W", "", written):
+            continue
+        if seen is not None and not replace:
+            if m.entity in seen:
+                continue
+            seen.add(m.entity)
+        if replace:
+            out += [text[last:m.start], target]
+        else:
+            out += [text[last:m.end], f" ({target})"]
+        last = m.end
+    return "".join(out) + text[last:]
+
+
+def unsupported(answer: str, sources: Sequence[str]) -> list[str]:
+    """Names in ``answer`` (as written there) that none of ``sources`` mentions in any form."""
+    known = {m.entity for s in sources for m in mentions(s)}
+    return list(dict.fromkeys(answer[m.start:m.end] for m in mentions(answer)
+                              if m.entity not in known))
+
+
+def drop_repeats(text: str) -> str:
+    """Remove brackets that only repeat the words before them: the model copies the
+    annotation of what it translated ("Сеул (Seoul)" becomes "Seoul (Seoul)")."""
+    def keep(match: re.Match[str]) -> str:
+        inner = re.sub(r"\W", "", fold(match.group(1))[0])
+        before = re.sub(r"\W", "", fold(text[max(0, match.start() - 40):match.start()])[0])
+        return "" if inner and before.endswith(inner) else match.group(0)
+
+    return re.sub(r"\s*[(（]\s*([^()（）\[\]]{1,40}?)\s*[)）]", keep, text)

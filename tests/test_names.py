@@ -1,0 +1,100 @@
+"""Names across languages: matching, prompt annotation and the answer check (model-free)."""
+
+from __future__ import annotations
+
+from assistant import answer as grounding
+from assistant import names
+from assistant.retrieve import Passage
+
+RU_VENUE = "То Лам попросил поддержать Вьетнам в организации саммита АТЭС-2027 в Фукуоке."
+
+
+def _passage(text: str, language: str = "ru") -> Passage:
+    return Passage(id=text[:8], text=text, score=1.0, doc_id="d", title="", source="", url="",
+                   date="", language=language, char_start=0, char_end=len(text), paragraph=0)
+
+
+def _found(text: str) -> list[tuple[str, str]]:
+    return [(text[m.start:m.end], m.entity) for m in names.mentions(text)]
+
+
+def test_names_match_across_spellings_cases_and_particles() -> None:
+    assert _found("Tổng Bí thư Tô Lâm tiếp Đại sứ tại Hà Nội") == [
+        ("Tô Lâm", "to_lam"), ("Hà Nội", "hanoi")]
+    assert _found("To Lam met him in Hanoi") == [("To Lam", "to_lam"), ("Hanoi", "hanoi")]
+    assert _found("переговоры в Ханое с Ли Чжэ Мёном") == [
+        ("Ханое", "hanoi"), ("Ли Чжэ Мёном", "lee_jae_myung")]
+    assert _found("정상회의는 푸꾸옥에서 열립니다") == [("푸꾸옥", "phu_quoc")]
+    assert _found("トー・ラム書記長はハノイで") == [("トー・ラム", "to_lam"), ("ハノイ", "hanoi")]
+
+
+def test_a_case_ending_prefers_the_name_it_completes() -> None:
+    # "в Фукуоке" is Phu Quoc's "Фукуок" + "е"; Fukuoka is "Фукуока".
+    assert _found(RU_VENUE)[-1] == ("Фукуоке", "phu_quoc")
+    assert _found("саммит в Фукуока")[-1] == ("Фукуока", "fukuoka")
+
+
+def test_words_that_only_contain_a_name_are_not_names() -> None:
+    assert names.mentions("The hue of Seoulites; Hanoians") == []
+    assert names.mentions("회담 후에 발표했다") == []
+
+
+def test_annotation_gives_the_askers_form_of_foreign_names() -> None:
+    assert names.annotate(RU_VENUE, "vi").endswith("в Фукуоке (Phú Quốc).")
+    assert "То Лам (To Lam)" in names.annotate(RU_VENUE, "en")
+    assert "Фукуоке (푸꾸옥)" in names.annotate(RU_VENUE, "ko")
+    assert names.annotate(RU_VENUE, "ru") == RU_VENUE
+    assert names.annotate("To Lam in Hanoi", "vi") == "To Lam in Hanoi"  # same letters
+    assert names.annotate(RU_VENUE, "en", replace=True).endswith("в Phu Quoc.")
+
+
+def test_prompt_sources_carry_the_annotation() -> None:
+    text = grounding.format_sources([_passage(RU_VENUE)], "id")
+    assert text.startswith("[1] То Лам (To Lam)") and "Фукуоке (Phu Quoc)" in text
+    assert grounding.format_sources([_passage(RU_VENUE)]) == f"[1] {RU_VENUE}"
+    twice = grounding.format_sources([_passage(RU_VENUE), _passage("То Лам сказал.")], "en")
+    assert twice.count("(To Lam)") == 1
+
+
+def test_unsupported_names_are_found_in_any_language() -> None:
+    assert names.unsupported("The summit will be in Fukuoka [1].", [RU_VENUE]) == ["Fukuoka"]
+    assert names.unsupported("Hội nghị sẽ diễn ra tại Phú Quốc [1].", [RU_VENUE]) == []
+    assert names.unsupported("富国岛 [1]", [RU_VENUE]) == []
+
+
+def test_an_answer_naming_what_its_source_does_not_is_a_problem() -> None:
+    given = [_passage("The APEC summits: in the RoK in 2025 and in Vietnam in 2027.", "en"),
+             _passage(RU_VENUE)]
+    found = grounding.problems("Ho Chi Minh City will host the 2027 summit [1].", "en", given,
+                               "Which city will host the 2027 summit?")
+    assert found == ["Ho Chi Minh City: not in the cited sources"]
+    # A name from the question may be repeated.
+    assert grounding.problems("In Hanoi, 2027 was named [1].", "en", given,
+                              "What was said in Hanoi?") == []
+
+
+def test_marker_moves_to_the_passage_that_names_the_person() -> None:
+    given = [_passage("Ambassador Choi Young-sam was received on June 5.", "en"),
+             _passage("To Lam met President Lee Jae-myung on June 5.", "en")]
+    assert grounding.reattribute("Посол: Чхве Ён Сам [2].", given, "") == "Посол: Чхве Ён Сам [1]."
+    # No given passage names him: the marker stays and the answer has a problem.
+    answer = "The ambassador received on June 5 was Moon Jae-in [1]."
+    assert grounding.reattribute(answer, given, "") == answer
+    assert grounding.problems(answer, "en", given, "") == ["Moon Jae-in: not in the cited sources"]
+
+
+def test_repeated_bracketed_names_are_dropped() -> None:
+    assert names.drop_repeats("Seoul (Seoul) will help [2].") == "Seoul will help [2]."
+    assert names.drop_repeats("慶州（慶州）で") == "慶州で"
+    assert names.drop_repeats("Phú Quốc (Фукуок) [1]") == "Phú Quốc (Фукуок) [1]"
+    assert grounding.strip_preamble("Answer:\nSeoul (Seoul) [1].") == "Seoul [1]."
+
+
+def test_every_name_has_an_english_form_and_no_form_is_shared() -> None:
+    owners: dict[str, str] = {}
+    for entity, forms in names.entities().items():
+        assert forms.get("en"), f"{entity} needs an 'en' form (the fallback for every language)"
+        for written in {f for fs in forms.values() for f in fs}:
+            key = names.fold(written)[0]
+            assert owners.setdefault(key, entity) == entity, f"{written!r} names two entities"
+            assert [m.entity for m in names.mentions(written)] == [entity], written
