@@ -145,3 +145,18 @@ def annotate(text: str, language: str) -> str:
         if own.replace(" ", "") != amount.text.replace(" ", ""):
             text = f"{text[:amount.end]} ({own}){text[amount.end:]}"
     return text
+
+
+def drop_repeated_amounts(text: str) -> str:
+    """Remove a bracket that repeats the amount just written, whatever its unit words: the
+    model copies the prompt's hint and garbles it ("1,500억 달러(1,500억 원)"). A bracket
+    that writes the amount another way ("5 juta (500만)") stays: it may be the asker's form."""
+    def keep(match: re.Match[str]) -> str:
+        inside = amounts(match.group(1))
+        before = [a for a in amounts(text[:match.start()]) if match.start() - a.end <= 12]
+        if (len(inside) == 1 and inside[0].scaled and before
+                and inside[0].text.replace(" ", "") == before[-1].text.replace(" ", "")):
+            return ""
+        return match.group(0)
+
+    return re.sub(r"\s*[(（]([^()（）\[\]]{1,30})[)）]", keep, text)

@@ -170,6 +170,11 @@ def test_answer_that_only_echoes_the_question_is_an_abstention(
     assert answer.abstained and answer.citations == []
     assert not grounding.echoes_question("The 2030 trade target is 150 billion USD [1].",
                                          "What is the 2030 trade target?")
+    # A question back is no answer either, even with a full stop after it.
+    asked = "한국은 어떤 분야에서 베트남에 대한 ODA 지원을 늘리겠다고 했나요?"
+    back = "[2] Korea는 베트남에 대한 ODA 지원을 늘리겠다고 했나요."
+    assert grounding.echoes_question(back, asked)
+    assert grounding.echoes_question("What is the target? [1]", "Tell me the trade target.")
 
 
 def test_echo_then_a_real_answer_is_used(bot_with: Callable[..., Assistant]) -> None:

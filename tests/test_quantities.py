@@ -67,3 +67,12 @@ def test_prompt_sources_show_amounts_in_the_askers_language() -> None:
     assert "150 млрд (1,500억) долларов" in grounding.format_sources([passage], "ko")
     repeated = "교역액은 1,500억 (1,500억) 달러 [1]"
     assert grounding.strip_preamble(repeated) == "교역액은 1,500억 달러 [1]"
+
+
+def test_a_copied_amount_hint_is_dropped() -> None:
+    assert quantities.drop_repeated_amounts(
+        "1,500억 달러(1,500억 원) 이상으로 [1]") == "1,500억 달러 이상으로 [1]"
+    assert quantities.drop_repeated_amounts("150 млрд долл. (150 млрд USD)") == "150 млрд долл."
+    assert quantities.drop_repeated_amounts("5 juta (500만) 명") == "5 juta (500만) 명"
+    kept = "150 billion USD (2030 target) and 7% (2024)"
+    assert quantities.drop_repeated_amounts(kept) == kept
