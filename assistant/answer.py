@@ -142,7 +142,7 @@ def build_user_message(question: str, language: str, passages: Sequence[Passage]
 
 def strip_preamble(text: str) -> str:
     """Drop a lead-in line such as "Here is the answer in Russian using source [1]:" that the
-    small model sometimes writes before the answer itself, and names it repeats in brackets."""
+    small model sometimes writes before the answer itself, and prompt hints it copied."""
     lines = [line for line in text.strip().splitlines() if line.strip()]
     while len(lines) > 1 and lines[0].rstrip().endswith(":"):
         lines.pop(0)
