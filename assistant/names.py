@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from .errors import ConfigError
+
 
 @dataclass(frozen=True)
 class Mention:
@@ -68,9 +70,38 @@ def _pattern(form: str) -> tuple[re.Pattern[str], bool]:
 
 @cache
 def entities() -> dict[str, dict[str, list[str]]]:
-    data = json.loads(resources.files("assistant").joinpath("prompts", "names.json")
-                      .read_text(encoding="utf-8"))
-    return {e["id"]: e["forms"] for e in data["entities"]}
+    return parse(resources.files("assistant").joinpath("prompts", "names.json")
+                 .read_text(encoding="utf-8"))
+
+
+def _well_formed(entry: object) -> bool:
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+        return False
+    forms = entry.get("forms")
+    return (isinstance(forms, dict) and bool(forms.get("en"))
+            and all(isinstance(written, list) and written
+                    and all(isinstance(f, str) and f.strip() for f in written)
+                    for written in forms.values()))
+
+
+def parse(text: str) -> dict[str, dict[str, list[str]]]:
+    """The name list, checked: it is data people extend by hand."""
+    where = "assistant/prompts/names.json"
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{where} is not valid JSON ({exc}); fix the line it names.") from None
+    out: dict[str, dict[str, list[str]]] = {}
+    for n, entry in enumerate(data.get("entities", []) if isinstance(data, dict) else [], 1):
+        if not _well_formed(entry):
+            raise ConfigError(
+                f"{where}: entry {n} must look like "
+                '{"id": "hanoi", "forms": {"en": ["Hanoi"], "ru": ["Ханой"]}} '
+                "(an id, and non-empty lists of names per language, English included).")
+        out[entry["id"]] = entry["forms"]
+    if not out:
+        raise ConfigError(f'{where} has no "entities" list.')
+    return out
 
 
 @cache

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant import answer as grounding
 from assistant import names
+from assistant.errors import ConfigError
 from assistant.retrieve import Passage
 
 RU_VENUE = "То Лам попросил поддержать Вьетнам в организации саммита АТЭС-2027 в Фукуоке."
@@ -98,3 +101,15 @@ def test_every_name_has_an_english_form_and_no_form_is_shared() -> None:
             key = names.fold(written)[0]
             assert owners.setdefault(key, entity) == entity, f"{written!r} names two entities"
             assert [m.entity for m in names.mentions(written)] == [entity], written
+
+
+@pytest.mark.parametrize("text", [
+    '{"entities": [{"id": "hue", "forms": {"vi": ["Huế"]}}]}',  # no English form
+    '{"entities": [{"id": "hue", "forms": {"en": []}}]}',
+    '{"entities": [{"forms": {"en": ["Hue"]}}]}',
+    '{"entities": []}',
+    '{"entities": [',
+])
+def test_a_broken_name_list_says_how_to_fix_it(text: str) -> None:
+    with pytest.raises(ConfigError, match="names.json"):
+        names.parse(text)
