@@ -235,6 +235,49 @@ def _unsupported(answer: str, cited: Sequence[Passage], question: str) -> bool:
                 or unsupported_names(answer, cited, question))
 
 
+def invents(answer: str, passages: Sequence[Passage], question: str) -> bool:
+    """The answer states numbers or names that no given passage (nor the question) holds."""
+    return _unsupported(_MARKER.sub(" ", answer), passages, question)
+
+
+def is_bare(answer: str) -> bool:
+    """Nothing but source markers ("[2]"): the model pointed at a source and said nothing."""
+    return not re.search(r"\w", _MARKER.sub(" ", answer))
+
+
+def _sentences(text: str) -> list[str]:
+    """An answer's sentences; a marker standing after the full stop stays with its sentence."""
+    out: list[str] = []
+    for s in split_sentences(text):
+        piece = text[s.start:s.end]
+        if out and is_bare(piece):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return out
+
+
+def real_facts(answer: str, passages: Sequence[Passage], question: str) -> str:
+    """The answer's sentences whose numbers and names the given passages hold."""
+    return " ".join(s for s in _sentences(answer) if not invents(s, passages, question))
+
+
+def supported_lead(text: str, language: str, passages: Sequence[Passage], question: str
+                   ) -> str | None:
+    """The answer cut after its last leading sentence that passes every check, when what
+    follows fails: asked for one sentence, the model sometimes goes on and invents ("This
+    phrase refers to ... built in 2016"). The cut part's markers are kept for the lead."""
+    parts = _sentences(text)
+    for k in range(len(parts) - 1, 0, -1):
+        markers = "".join(m.group(0) for m in _MARKER.finditer(" ".join(parts[k:])))
+        lead = " ".join(parts[:k])
+        lead = reattribute(lead if _MARKER.search(lead) else attach_markers(lead, markers),
+                           passages, question)
+        if not problems(lead, language, passages, question):
+            return lead
+    return None
+
+
 def answer_language(text: str, fallback: str, keep_quotes: bool = False) -> str:
     """Language of the answer's own words: markers removed, and quoted source text too unless
     ``keep_quotes`` (the eval keeps them, so a quoted foreign sentence counts against it)."""

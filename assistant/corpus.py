@@ -61,6 +61,12 @@ _WIDGET_LINE = re.compile(
     r"^\s*(?:Bình luận(?: của bạn sẽ được xét duyệt trước khi đăng)?|Comments?|Комментари[ий])\s*$",
     re.I,
 )
+# Photo captions name who stands where ("To Lam (R) receives ...", no full stop) or end with
+# the photo credit ("... Foto: VNA"). They repeat the article, and not always faithfully: a VOV
+# caption calls the ambassador "Lee Jae-myung" where the body says Choi Young-sam.
+_PHOTO_POSITION = re.compile(
+    r"\((?:\d\w*,?\s*)?(?:R|L|C|left|right|cent(?:re|er)|from left|from right)\)")
+_PHOTO_CREDIT = re.compile(r"(?:^|[.\s])(?:Photo|Foto|Ảnh|Фото)\s*:\s*[^.:]{1,40}$")
 _SOURCE_LINE = re.compile(r"^\s*(?:Source|Sumber|Nguồn|Источник)\s*:\s*(?P<value>\S.*?)\s*$", re.I)
 _WS = re.compile(r"[ \t\u00a0\u2009\u200b]+")
 
@@ -69,7 +75,14 @@ def is_debris(line: str) -> bool:
     """True for lines that are page furniture rather than article text."""
     return bool(
         _PIPES_ONLY.match(line) or _IMAGE_LINE.match(line) or _WIDGET_LINE.match(line)
+        or is_caption(line)
     )
+
+
+def is_caption(line: str) -> bool:
+    text = normalize_line(line)
+    return bool(_PHOTO_CREDIT.search(text)
+                or (_PHOTO_POSITION.search(text) and not text.endswith((".", "!", "?", "…"))))
 
 
 def normalize_line(line: str) -> str:

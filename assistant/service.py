@@ -254,6 +254,12 @@ class Assistant:
             retried, again = self._repair(retried, language, evidence, question)
             if not again:
                 text, found = retried, []
+            elif grounding.is_bare(first) and grounding.invents(retried, evidence, question):
+                # It could only point at a source number, and when pressed it stated facts
+                # that no source holds: there is nothing grounded to quote.
+                yield done(grounding.message("not_in_sources", language), abstained=True,
+                           attempts=attempts)
+                return
         if found and echoed:
             yield done(grounding.message("not_in_sources", language), abstained=True,
                        attempts=attempts)
@@ -268,11 +274,14 @@ class Assistant:
     def _repair(self, text: str, language: str, evidence: list[Passage], question: str
                 ) -> tuple[str, list[str]]:
         """Fix what can be fixed without asking the model to answer again: mistranslated
-        amounts are rewritten, and an answer whose only fault is its language is translated
-        (a short translation costs less than a second answer, and keeps its facts)."""
+        amounts are rewritten, sentences that fail after a sound first one are cut, and an
+        answer whose only fault is its language is translated (a short translation costs less
+        than a second answer, and keeps its facts)."""
         text = grounding.reattribute(grounding.repair_scales(text, language, evidence), evidence,
                                      question)
         found = grounding.problems(text, language, evidence, question)
+        if found and (lead := grounding.supported_lead(text, language, evidence, question)):
+            return lead, []
         if grounding.only_language_is_wrong(found):
             words, markers = grounding.split_markers(text)
             translated = grounding.repair_scales(
@@ -286,9 +295,13 @@ class Assistant:
     def _extractive(self, attempt: str, language: str, evidence: list[Passage], question: str,
                     passages: list[Passage]) -> tuple[str, list[Citation]]:
         """The answer when the model's cannot be used: what the best-supporting passage says
-        (scored by the question and the numbers the model found), translated when it is
-        foreign and the translation keeps its numbers, else its sentence quoted."""
-        best = grounding.attribute(attempt + " " + question, evidence, question)
+        (scored by the question, and by the facts the model found when they are real),
+        translated when it is foreign and the translation keeps its numbers, else its
+        sentence quoted."""
+        # The failed attempt points at its passage only by its sentences whose facts are in
+        # the sources: an invented date would lead to whichever passage shares its digits.
+        pointer = grounding.real_facts(attempt, evidence, question)
+        best = grounding.attribute(f"{pointer} {question}", evidence, question)
         span = evidence[best - 1]
         citations = grounding.make_citations([best], evidence, span.text, question, passages)
         citation = citations[0]

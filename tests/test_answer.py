@@ -77,6 +77,40 @@ def test_unsupported_number_is_retried_then_replaced(bot_with: Callable[..., Ass
     assert "300" in retry_prompt and "not in the cited sources" in retry_prompt
 
 
+def test_an_invented_second_sentence_is_cut(bot_with: Callable[..., Assistant]) -> None:
+    probe = bot_with()
+    n = _trade_number(probe)
+    bot = bot_with(f"The target is 150 billion USD by 2030. It was agreed in Seoul in 2019 [{n}].")
+    answer = bot.ask(TRADE_Q)
+    assert answer.attempts == 1 and answer.fallback is None
+    assert answer.text == "The target is 150 billion USD by 2030 [1]."
+    # Nothing is cut when the first sentence fails too.
+    passages = probe.retrieve(TRADE_Q)[:5]
+    assert grounding.supported_lead("In 2019 it was 99 billion. Then 150 billion [1].", "en",
+                                    passages, TRADE_Q) is None
+
+
+def test_extractive_fallback_ignores_an_attempt_that_invents(
+        bot_with: Callable[..., Assistant]) -> None:
+    # The invented "300" makes the attempt useless as a pointer: its other words and "2024"
+    # lead to the tourism passage, but the question asks about the trade target.
+    made_up = "В 2024 году страны обменялись пятью миллионами туристов и 300 рейсами [1]."
+    answer = bot_with(made_up, made_up).ask(TRADE_Q)
+    assert answer.fallback == "extractive" and "150 billion" in answer.text
+    assert answer.citations[0].doc_id == "trade"
+
+
+def test_bare_marker_then_invented_facts_is_an_abstention(
+        bot_with: Callable[..., Assistant]) -> None:
+    bot = bot_with("[1]", "There are 42 direct flights a week [1].")
+    answer = bot.ask(TRADE_Q)
+    assert answer.abstained and answer.citations == [] and answer.attempts == 2
+    # Pointing at a source twice is not inventing: the pointed-at passage is quoted.
+    answer = bot_with("[1]", "[2]").ask(TRADE_Q)
+    assert not answer.abstained and answer.fallback == "extractive"
+    assert grounding.is_bare(" [2]. ") and not grounding.is_bare("150 [1]")
+
+
 def test_retry_that_succeeds_is_used(bot_with: Callable[..., Assistant]) -> None:
     probe = bot_with()
     n = _trade_number(probe)

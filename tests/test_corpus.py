@@ -101,3 +101,25 @@ def test_clean_text_handles_debris() -> None:
 def test_clean_text_source_url() -> None:
     _, meta = clean_text("Text.\nSumber: https://vietnamnet.vn/some-article.html")
     assert meta == {"url": "https://vietnamnet.vn/some-article.html", "source": "vietnamnet.vn"}
+
+
+def test_photo_captions_are_debris() -> None:
+    """Captions repeat the article, sometimes wrongly (a VOV caption names the ambassador
+    "Lee Jae-myung"; the body, Choi Young-sam): they are not sources."""
+    raw = (
+        "To Lam (R) receives RoK Ambassador to Vietnam Lee Jae-myung in Hanoi on June 5\n"
+        "President Luong Cuong (left) and President Lee Jae Myung |\n"
+        "Sekretaris Jenderal To Lam menulis di buku tamu. Foto: VNA\n"
+        "The ambassador (R) was received in Hanoi.\n"
+        "Photo: the APEC venue is a plain sentence about a photo, kept as such.\n"
+    )
+    paragraphs, _ = clean_text(raw)
+    assert paragraphs == [
+        "The ambassador (R) was received in Hanoi.",
+        "Photo: the APEC venue is a plain sentence about a photo, kept as such.",
+    ]
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_no_captions_in_corpus(path: Path) -> None:
+    assert not re.search(r"\((R|L|left|right)\)|Foto:", path.read_text(encoding="utf-8"))
