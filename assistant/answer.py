@@ -448,18 +448,26 @@ def prefer_own_language(cited: Sequence[int], passages: Sequence[Passage], langu
                         answer: str, similar: Callable[[Passage, Passage], float],
                         threshold: float = 0.88) -> dict[int, int]:
     """For each cited foreign-language passage, a given passage in the asker's language that
-    states the same thing (close embeddings, holding every number the answer took from it).
+    states the same thing (close embeddings, holding every number the answer took from it, and
+    sharing at least as many of the answer's words).
     Returns old number -> number to cite instead."""
     swaps: dict[int, int] = {}
     answer_numbers = numbers(answer)
+    words = set(tokenize(_MARKER.sub(" ", answer)))
+
+    def shared(p: Passage) -> int:
+        return len(words & set(tokenize(p.text)))
+
     for n in cited:
         p = passages[n - 1]
         if p.language == language:
             continue
         needed = answer_numbers & numbers(p.text)
+        # An answer that copies the cited passage's own words ("Pusat Kebudayaan") came from
+        # it, however close another passage's embedding is.
         for m, q in enumerate(passages, 1):
             if (q.language == language and needed <= numbers(q.text)
-                    and similar(p, q) >= threshold):
+                    and shared(q) >= shared(p) and similar(p, q) >= threshold):
                 swaps[n] = m
                 break
     return swaps

@@ -309,6 +309,19 @@ def test_prefer_passage_in_the_askers_language() -> None:
     assert grounding.prefer_own_language([1], passages, "en", answer, similar) == {}
 
 
+def test_no_swap_when_the_answer_copies_the_cited_passage() -> None:
+    cited = _passage("id", "Segera mendirikan Pusat Kebudayaan Vietnam di Korea.", "id")
+    near = _passage("en", "President Cuong thanked President Lee for the reception.", "en")
+
+    def similar(a: Passage, b: Passage) -> float:
+        return 0.95
+
+    copied = "To Lam asked Korea to set up a Pusat Kebudayaan Vietnam [1]."
+    assert grounding.prefer_own_language([1], [cited, near], "en", copied, similar) == {}
+    own = "President Lee was thanked for the reception [1]."
+    assert grounding.prefer_own_language([1], [cited, near], "en", own, similar) == {1: 2}
+
+
 def test_number_helpers() -> None:
     assert grounding.numbers("US$150 billion by 2030 [2], 1,000,000 people") == {
         "150", "2030", "1000000"}
