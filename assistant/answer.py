@@ -325,17 +325,41 @@ def problems(text: str, language: str, passages: Sequence[Passage], question: st
 
 def reattribute(text: str, passages: Sequence[Passage], question: str) -> str:
     """Point the markers at the passage that holds the answer's numbers and names when the
-    cited ones do not: the small model often states the right fact and cites its neighbour
-    (it copies "Чхве Ён Сам" from source [1] and cites [2])."""
+    cited ones do not, or at the passage whose words it copied: the small model often states
+    the right fact and cites its neighbour (it copies "Чхве Ён Сам" from source [1] and cites
+    [2])."""
     cleaned, cited = clean_markers(text, len(passages))
     cited_passages = [passages[n - 1] for n in cited]
-    if not cited or not _unsupported(cleaned, cited_passages, question):
+    if not cited:
         return text
-    holders = [n for n, p in enumerate(passages, 1)
-               if not _unsupported(cleaned, [p], question)]
+    if _unsupported(cleaned, cited_passages, question):
+        holders = [n for n, p in enumerate(passages, 1)
+                   if not _unsupported(cleaned, [p], question)]
+    else:
+        holders = [n for n in [copied_from(cleaned, passages, cited, question)]
+                   if n and not _unsupported(cleaned, [passages[n - 1]], question)]
     if not holders:
         return text
     return remap(text, {n: holders[0] for n in range(1, len(passages) + 1)})[0]
+
+
+def copied_from(answer: str, passages: Sequence[Passage], cited: Sequence[int],
+                question: str, least: int = 2) -> int | None:
+    """The passage the answer copies its wording from, when it cites another: ``least`` of
+    its words (not the question's) are found in that passage alone among those given, and
+    none of the cited ones' own words are ("Pusat Kebudayaan" copied from the Indonesian
+    source while citing an English one). A single shared word happens by chance."""
+    words = {t for t in tokenize(_MARKER.sub(" ", answer))
+             if not t[0].isdigit() and not t.endswith("~")}  # "~": stems, not words
+    words -= set(tokenize(question))
+    vocab = [set(tokenize(p.text)) for p in passages]
+    own = [v - set().union(*(o for j, o in enumerate(vocab) if j != i))
+           for i, v in enumerate(vocab)]
+    shared = [len(words & o) for o in own]
+    if any(shared[n - 1] for n in cited):
+        return None
+    best = max(range(len(passages)), key=shared.__getitem__)
+    return best + 1 if shared[best] >= least else None
 
 
 _SCRIPTS = {

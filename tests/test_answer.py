@@ -309,6 +309,19 @@ def test_prefer_passage_in_the_askers_language() -> None:
     assert grounding.prefer_own_language([1], passages, "en", answer, similar) == {}
 
 
+def test_marker_follows_the_passage_whose_words_the_answer_copies() -> None:
+    center = _passage("id", "Segera mendirikan Pusat Kebudayaan Vietnam di Korea.", "id")
+    thanks = _passage("en", "President Cuong thanked President Lee for the reception.", "en")
+    question = "What did To Lam ask Korea to set up?"
+    copied = "To Lam asked Korea to set up a Pusat Kebudayaan Vietnam [2]."
+    assert grounding.reattribute(copied, [center, thanks], question) == (
+        "To Lam asked Korea to set up a Pusat Kebudayaan Vietnam [1].")
+    # One shared word can be chance; a marker on a passage it shares words with stays.
+    assert grounding.copied_from("A Kebudayaan [2].", [center, thanks], [2], "") is None
+    assert grounding.reattribute("Cuong thanked Lee, at the Pusat Kebudayaan [2].",
+                                 [center, thanks], question).endswith("[2].")
+
+
 def test_no_swap_when_the_answer_copies_the_cited_passage() -> None:
     cited = _passage("id", "Segera mendirikan Pusat Kebudayaan Vietnam di Korea.", "id")
     near = _passage("en", "President Cuong thanked President Lee for the reception.", "en")
