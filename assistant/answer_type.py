@@ -43,3 +43,11 @@ def can_answer(answer_type: AnswerType, passage: str) -> bool:
     if answer_type == "quantity":
         return bool(_NUMBER.search(passage))
     return False
+
+
+def could_state(answer_type: AnswerType, text: str) -> bool:
+    """Whether a sentence can state an answer of this type at all: a date or an amount needs
+    a figure ("May 3 to 4" has no year, so any figure counts)."""
+    from .quantities import has_figure
+
+    return answer_type == "other" or has_figure(text)

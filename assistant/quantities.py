@@ -68,6 +68,14 @@ def amounts(text: str) -> list[Amount]:
     return out
 
 
+_SCALE_WORD = re.compile("|".join(f"(?:{p})" for p, _ in _SCALES), re.IGNORECASE)
+
+
+def has_figure(text: str) -> bool:
+    """Digits or a scale word: Russian articles spell amounts out ("пятью миллионами")."""
+    return bool(re.search(r"\d", text) or _SCALE_WORD.search(text))
+
+
 def same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(abs(a), abs(b), 1.0)
 

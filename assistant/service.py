@@ -14,6 +14,7 @@ from typing import Any
 from . import answer as grounding
 from . import names
 from .answer import Answer, Citation
+from .answer_type import could_state, expected_answer_type
 from .config import Settings, load_settings, prepare_offline_environment
 from .errors import InputError, ModelError
 from .index import ChunkIndex, IngestReport
@@ -265,7 +266,14 @@ class Assistant:
                        attempts=attempts)
             return
         if found:
-            text, citations = self._extractive(first, language, evidence, question, passages)
+            best = self._extractive_source(first, evidence, question)
+            if not could_state(expected_answer_type(question), evidence[best - 1].text):
+                # Asked when or how many, with no figure to quote: the model's figures were
+                # invented, and the sources do not say.
+                yield done(grounding.message("not_in_sources", language), abstained=True,
+                           attempts=attempts)
+                return
+            text, citations = self._extractive(best, language, evidence, question, passages)
             yield done(text, abstained=False, citations=citations, fallback="extractive",
                        attempts=attempts)
             return
@@ -292,16 +300,18 @@ class Assistant:
                 return translated, []
         return text, found
 
-    def _extractive(self, attempt: str, language: str, evidence: list[Passage], question: str,
-                    passages: list[Passage]) -> tuple[str, list[Citation]]:
-        """The answer when the model's cannot be used: what the best-supporting passage says
-        (scored by the question, and by the facts the model found when they are real),
-        translated when it is foreign and the translation keeps its numbers, else its
-        sentence quoted."""
+    def _extractive_source(self, attempt: str, evidence: list[Passage], question: str) -> int:
+        """The passage an extractive answer quotes (1-based): scored by the question, and by
+        the facts the model found when they are real."""
         # The failed attempt points at its passage only by its sentences whose facts are in
         # the sources: an invented date would lead to whichever passage shares its digits.
         pointer = grounding.real_facts(attempt, evidence, question)
-        best = grounding.attribute(f"{pointer} {question}", evidence, question)
+        return grounding.attribute(f"{pointer} {question}", evidence, question)
+
+    def _extractive(self, best: int, language: str, evidence: list[Passage], question: str,
+                    passages: list[Passage]) -> tuple[str, list[Citation]]:
+        """The answer when the model's cannot be used: what passage ``best`` says, translated
+        when it is foreign and the translation keeps its numbers, else its sentence quoted."""
         span = evidence[best - 1]
         citations = grounding.make_citations([best], evidence, span.text, question, passages)
         citation = citations[0]

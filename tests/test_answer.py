@@ -100,6 +100,25 @@ def test_extractive_fallback_ignores_an_attempt_that_invents(
     assert answer.citations[0].doc_id == "trade"
 
 
+def test_invented_count_with_no_figure_to_quote_is_an_abstention(
+        bot_with: Callable[..., Assistant]) -> None:
+    question = "How many new venues does the city prepare for APEC?"
+    made_up = "The city prepares 12 new venues [1]."
+    bot = bot_with(made_up, made_up)
+    answer = bot.ask(question)
+    assert answer.abstained and answer.citations == [] and answer.attempts == 2
+    assert len(bot.llm.calls) == 2  # no translation or quote was attempted
+
+
+def test_could_state() -> None:
+    from assistant.answer_type import could_state
+
+    assert could_state("time", "from May 3 to 4") and not could_state("time", "soon")
+    assert could_state("quantity", "обменялись пятью миллионами туристов")
+    assert not could_state("quantity", "The city prepares new venues.")
+    assert could_state("other", "The city prepares new venues.")
+
+
 def test_bare_marker_then_invented_facts_is_an_abstention(
         bot_with: Callable[..., Assistant]) -> None:
     bot = bot_with("[1]", "There are 42 direct flights a week [1].")
