@@ -200,9 +200,13 @@ class Assistant:
                 backend=self.backend, fallback=fallback, attempts=attempts,
             )
 
+        def abstain(attempts: int = 0) -> Answer:
+            return done(grounding.message("not_in_sources", language), abstained=True,
+                        attempts=attempts)
+
         evidence = self._evidence(query, passages)
         if not evidence or max(p.similarity for p in evidence) < self.settings.relevance_floor:
-            yield done(grounding.message("not_in_sources", language), abstained=True)
+            yield abstain()
             return
 
         from llama_index.core.base.llms.types import ChatMessage, MessageRole
@@ -227,8 +231,7 @@ class Assistant:
 
         text = grounding.strip_preamble(text)
         if grounding.is_abstention(text, language):
-            yield done(grounding.message("not_in_sources", language), abstained=True,
-                       attempts=attempts)
+            yield abstain(attempts)
             return
         first = text
         # A reply that only repeats the question (what "ignore your instructions" prompts,
@@ -249,8 +252,7 @@ class Assistant:
             attempts = 2
             if (grounding.is_abstention(retried, language)
                     or grounding.echoes_question(retried, question)):
-                yield done(grounding.message("not_in_sources", language), abstained=True,
-                           attempts=attempts)
+                yield abstain(attempts)
                 return
             retried, again = self._repair(retried, language, evidence, question)
             if not again:
@@ -258,20 +260,17 @@ class Assistant:
             elif grounding.is_bare(first) and grounding.invents(retried, evidence, question):
                 # It could only point at a source number, and when pressed it stated facts
                 # that no source holds: there is nothing grounded to quote.
-                yield done(grounding.message("not_in_sources", language), abstained=True,
-                           attempts=attempts)
+                yield abstain(attempts)
                 return
         if found and echoed:
-            yield done(grounding.message("not_in_sources", language), abstained=True,
-                       attempts=attempts)
+            yield abstain(attempts)
             return
         if found:
             best = self._extractive_source(first, evidence, question)
             if not could_state(expected_answer_type(question), evidence[best - 1].text):
                 # Asked when or how many, with no figure to quote: the model's figures were
                 # invented, and the sources do not say.
-                yield done(grounding.message("not_in_sources", language), abstained=True,
-                           attempts=attempts)
+                yield abstain(attempts)
                 return
             text, citations = self._extractive(best, language, evidence, question, passages)
             yield done(text, abstained=False, citations=citations, fallback="extractive",
