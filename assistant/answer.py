@@ -230,14 +230,10 @@ def unsupported_names(answer: str, cited: Sequence[Passage], question: str = "")
     return names.unsupported(_MARKER.sub(" ", answer), [question] + [p.text for p in cited])
 
 
-def _unsupported(answer: str, cited: Sequence[Passage], question: str) -> bool:
-    return bool(unsupported_numbers(answer, cited, question)
-                or unsupported_names(answer, cited, question))
-
-
 def invents(answer: str, passages: Sequence[Passage], question: str) -> bool:
     """The answer states numbers or names that no given passage (nor the question) holds."""
-    return _unsupported(_MARKER.sub(" ", answer), passages, question)
+    return bool(unsupported_numbers(answer, passages, question)
+                or unsupported_names(answer, passages, question))
 
 
 def is_bare(answer: str) -> bool:
@@ -301,7 +297,7 @@ def problems(text: str, language: str, passages: Sequence[Passage], question: st
     cleaned, cited = clean_markers(text, len(passages))
     found = []
     words = _MARKER.sub("", cleaned)
-    if not cleaned or not re.search(r"\w", words):
+    if is_bare(cleaned):
         return ["the answer is empty: write the fact the source states"]
     if not re.search(r"[^\W\d_]{2,}", words):
         found.append("it is only a figure: write a full sentence")
@@ -332,12 +328,12 @@ def reattribute(text: str, passages: Sequence[Passage], question: str) -> str:
     cited_passages = [passages[n - 1] for n in cited]
     if not cited:
         return text
-    if _unsupported(cleaned, cited_passages, question):
+    if invents(cleaned, cited_passages, question):
         holders = [n for n, p in enumerate(passages, 1)
-                   if not _unsupported(cleaned, [p], question)]
+                   if not invents(cleaned, [p], question)]
     else:
         holders = [n for n in [copied_from(cleaned, passages, cited, question)]
-                   if n and not _unsupported(cleaned, [passages[n - 1]], question)]
+                   if n and not invents(cleaned, [passages[n - 1]], question)]
     if not holders:
         return text
     return remap(text, {n: holders[0] for n in range(1, len(passages) + 1)})[0]

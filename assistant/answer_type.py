@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from .quantities import has_figure
+
 AnswerType = Literal["time", "quantity", "other"]
 
 _TIME = re.compile(
@@ -48,6 +50,4 @@ def can_answer(answer_type: AnswerType, passage: str) -> bool:
 def could_state(answer_type: AnswerType, text: str) -> bool:
     """Whether a sentence can state an answer of this type at all: a date or an amount needs
     a figure ("May 3 to 4" has no year, so any figure counts)."""
-    from .quantities import has_figure
-
     return answer_type == "other" or has_figure(text)
