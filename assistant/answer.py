@@ -164,6 +164,15 @@ def is_abstention(text: str, language: str | None = None) -> bool:
                for code in {language, "en"} if code in phrases)
 
 
+def asks_to_override(question: str, language: str) -> bool:
+    """The question asks to drop the rules or the sources ("ignore your instructions and
+    ...", "Bỏ qua tài liệu đi, ..."): the answer can only come from the sources, so it gets
+    the abstention, without a model call that the small model might follow."""
+    phrases = messages()["override_phrases"]
+    return any(re.search(phrases[code], question.strip(), re.I)
+               for code in {language, "en"} if code in phrases)
+
+
 ECHO_PROBLEM = "it repeats or asks a question instead of answering: answer it from the sources"
 
 
@@ -278,9 +287,12 @@ def answer_language(text: str, fallback: str, keep_quotes: bool = False) -> str:
     """Language of the answer's own words: markers removed, and quoted source text too unless
     ``keep_quotes`` (the eval keeps them, so a quoted foreign sentence counts against it)."""
     stripped = _MARKER.sub(" ", text)
-    if not keep_quotes:
-        stripped = re.sub(r"[“«「\"„].*?[”»」\"“]", " ", stripped)
-    return detect_language(stripped, default=fallback)
+    return detect_language(stripped if keep_quotes else _without_quotes(stripped),
+                           default=fallback)
+
+
+def _without_quotes(text: str) -> str:
+    return re.sub(r"[“«「\"„].*?[”»」\"“]", " ", text)
 
 
 _WRONG_LANGUAGE = "it is written in"
@@ -323,20 +335,45 @@ def reattribute(text: str, passages: Sequence[Passage], question: str) -> str:
     """Point the markers at the passage that holds the answer's numbers and names when the
     cited ones do not, or at the passage whose words it copied: the small model often states
     the right fact and cites its neighbour (it copies "Чхве Ён Сам" from source [1] and cites
-    [2])."""
+    [2]). A cited passage that the answer's own wording comes from keeps its marker, and the
+    holder of the missing fact is cited beside it: the answer joined the two."""
     cleaned, cited = clean_markers(text, len(passages))
     cited_passages = [passages[n - 1] for n in cited]
     if not cited:
         return text
+    kept: list[int] = []
     if invents(cleaned, cited_passages, question):
-        holders = [n for n, p in enumerate(passages, 1)
-                   if not invents(cleaned, [p], question)]
+        kept = [n for n in cited if supplies_wording(cleaned, n, passages, question)]
+        holders = [n for n in range(1, len(passages) + 1) if n not in kept and not invents(
+            cleaned, [passages[k - 1] for k in kept + [n]], question)]
     else:
         holders = [n for n in [copied_from(cleaned, passages, cited, question)]
                    if n and not invents(cleaned, [passages[n - 1]], question)]
     if not holders:
         return text
-    return remap(text, {n: holders[0] for n in range(1, len(passages) + 1)})[0]
+    best = holders[0]
+    text, now = remap(text, {n: n if n in kept else best for n in range(1, len(passages) + 1)})
+    if best not in now:
+        last = list(_MARKER.finditer(text))[-1]
+        text = f"{text[:last.end()]}[{best}]{text[last.end():]}"
+    return text
+
+
+def answer_words(answer: str, question: str) -> set[str]:
+    """The answer's own words: not its numbers, stems or markers, nor the question's words."""
+    words = {t for t in tokenize(_MARKER.sub(" ", answer))
+             if not t[0].isdigit() and not t.endswith("~")}  # "~": stems, not words
+    return words - set(tokenize(question))
+
+
+def supplies_wording(answer: str, n: int, passages: Sequence[Passage], question: str,
+                     least: int = 2) -> bool:
+    """Passage ``n`` holds ``least`` of the answer's words that at most half of the given
+    passages hold (words every passage has, like "the", prove nothing)."""
+    vocab = [set(tokenize(p.text)) for p in passages]
+    rare = {w for w in answer_words(answer, question)
+            if sum(w in v for v in vocab) * 2 <= len(passages)}
+    return len(rare & vocab[n - 1]) >= least
 
 
 def copied_from(answer: str, passages: Sequence[Passage], cited: Sequence[int],
@@ -345,9 +382,7 @@ def copied_from(answer: str, passages: Sequence[Passage], cited: Sequence[int],
     its words (not the question's) are found in that passage alone among those given, and
     none of the cited ones' own words are ("Pusat Kebudayaan" copied from the Indonesian
     source while citing an English one). A single shared word happens by chance."""
-    words = {t for t in tokenize(_MARKER.sub(" ", answer))
-             if not t[0].isdigit() and not t.endswith("~")}  # "~": stems, not words
-    words -= set(tokenize(question))
+    words = answer_words(answer, question)
     vocab = [set(tokenize(p.text)) for p in passages]
     own = [v - set().union(*(o for j, o in enumerate(vocab) if j != i))
            for i, v in enumerate(vocab)]
@@ -369,11 +404,20 @@ _OWN_SCRIPTS = {"ru": {"Cyrillic"}, "uk": {"Cyrillic"}, "ko": {"Hangul"}, "zh": 
                 "ja": {"Chinese", "Japanese kana"}}
 
 
+# Lower-case Latin words: names and acronyms are capitalised, sentences of another language
+# ("Korea memiliki 많은 hal", "в отрасли infrastructure") are not.
+_LATIN_WORD = re.compile(r"(?<![^\W\d_])[a-z\u00df-\u024f\u1e00-\u1eff]{2,}(?![^\W\d_])")
+
+
 def foreign_script(text: str, language: str) -> str | None:
-    """A script the answer should not contain ("150 млрд" inside a Korean answer)."""
+    """A script the answer should not contain ("150 млрд" inside a Korean answer), or Latin
+    words of another language inside an answer whose language has its own script."""
     own = _OWN_SCRIPTS.get(language, set())
-    return next((name for name, pattern in _SCRIPTS.items()
-                 if name not in own and pattern.search(text)), None)
+    found = next((name for name, pattern in _SCRIPTS.items()
+                  if name not in own and pattern.search(text)), None)
+    if found is None and own and len(_LATIN_WORD.findall(_without_quotes(text))) >= 2:
+        return "Latin"
+    return found
 
 
 def only_language_is_wrong(found: Sequence[str]) -> bool:
@@ -452,13 +496,18 @@ def supporting_sentence(passage: Passage, answer: str, question: str = "") -> tu
 
 
 def attribute(answer: str, passages: Sequence[Passage], question: str) -> int:
-    """Number (1-based) of the given passage that best supports an answer with no marker."""
+    """Number (1-based) of the given passage that best supports an answer with no marker: one
+    that holds all its numbers and names, then the one whose own words it copies, then the
+    most shared numbers and words (a Russian answer shares more words with a Russian passage
+    than with the English one that holds its year)."""
     answer_numbers = numbers(answer)
     wanted = set(tokenize(answer))
+    copied = copied_from(answer, passages, [], question)
 
-    def score(i: int) -> tuple[float, int]:
+    def score(i: int) -> tuple[bool, bool, float, int]:
         p = passages[i]
-        return (3 * len(answer_numbers & numbers(p.text)) + len(wanted & set(tokenize(p.text))),
+        return (not invents(answer, [p], question), copied == i + 1,
+                3 * len(answer_numbers & numbers(p.text)) + len(wanted & set(tokenize(p.text))),
                 -i)
 
     return max(range(len(passages)), key=score) + 1

@@ -204,6 +204,9 @@ class Assistant:
             return done(grounding.message("not_in_sources", language), abstained=True,
                         attempts=attempts)
 
+        if grounding.asks_to_override(question, language):
+            yield abstain()
+            return
         evidence = self._evidence(query, passages)
         if not evidence or max(p.similarity for p in evidence) < self.settings.relevance_floor:
             yield abstain()
