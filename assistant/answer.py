@@ -250,12 +250,17 @@ def is_bare(answer: str) -> bool:
     return not re.search(r"\w", _MARKER.sub(" ", answer))
 
 
+# "am 30. Oktober", "der 21. Präsident": a German ordinal, not the end of a sentence.
+_ORDINAL = re.compile(r"(?<![\d.,])\d{1,2}\.$")
+
+
 def _sentences(text: str) -> list[str]:
-    """An answer's sentences; a marker standing after the full stop stays with its sentence."""
+    """An answer's sentences; a marker standing after the full stop stays with its sentence,
+    and so does what follows an ordinal."""
     out: list[str] = []
     for s in split_sentences(text):
         piece = text[s.start:s.end]
-        if out and is_bare(piece):
+        if out and (is_bare(piece) or _ORDINAL.search(out[-1])):
             out[-1] += " " + piece
         else:
             out.append(piece)

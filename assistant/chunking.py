@@ -133,3 +133,20 @@ def candidate_spans(text: str, max_tokens: int) -> list[tuple[int, int]]:
                 total += sizes[j]
             spans.append((clauses[i][0], clauses[j][1]))
     return list(dict.fromkeys(spans))
+
+
+def extend_span(text: str, span: tuple[int, int], max_tokens: int) -> tuple[int, int]:
+    """``span`` grown clause by clause to the right, within its sentence, while it fits in
+    ``max_tokens``. The clauses closest to a question are often the ones that introduce the
+    answer, and a run cut there stops right before it ("especially in important areas such
+    as," | "infrastructure, energy, new urban construction.")."""
+    start, end = span
+    sentence_end = next((s.end for s in split_sentences(text) if s.start <= start < s.end), end)
+    ends = [m.start() for m in _CLAUSE_END.finditer(text, end, sentence_end)] + [sentence_end]
+    for candidate in ends:
+        if candidate <= end:
+            continue
+        if count_tokens(text[start:candidate]) > max_tokens:
+            break
+        end = candidate
+    return start, end

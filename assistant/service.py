@@ -348,8 +348,10 @@ class Assistant:
 
         Prompt processing costs ~19 ms a token here, so the model gets one short span per
         passage (a sentence, or a run of clauses of a long sentence) instead of whole chunks.
+        A run that stops before its sentence ends is grown to the right, up to half as long
+        again: what the question matches is often the clause that introduces the answer.
         """
-        from .chunking import candidate_spans
+        from .chunking import candidate_spans, extend_span
 
         picked: list[Passage] = []
         seen: set[str] = set()
@@ -369,6 +371,7 @@ class Assistant:
                 sims = [self._span_score(query, t, v, query_vector)
                         for t, v in zip(texts, vectors, strict=True)]
                 best = spans[max(range(len(spans)), key=sims.__getitem__)]
+            best = extend_span(p.text, best, self.settings.evidence_tokens * 3 // 2)
             text = p.text[best[0]:best[1]]
             key = " ".join(text.split())
             if key in seen:

@@ -88,6 +88,10 @@ def test_an_invented_second_sentence_is_cut(bot_with: Callable[..., Assistant]) 
     passages = probe.retrieve(TRADE_Q)[:5]
     assert grounding.supported_lead("In 2019 it was 99 billion. Then 150 billion [1].", "en",
                                     passages, TRADE_Q) is None
+    # A German ordinal ends no sentence: "am 30." is not cut off from "Oktober".
+    talks = [_passage("de", "Die Gespräche fanden am 30. Oktober in Gyeongju statt.", "de")]
+    german = "Die Gespräche fanden am 30. Oktober in Seoul statt [1]."
+    assert grounding.supported_lead(german, "de", talks, "Wo?") is None
 
 
 def test_extractive_fallback_ignores_an_attempt_that_invents(

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunking import chunk_text, count_tokens, split_sentences
+from assistant.chunking import (
+    candidate_spans,
+    chunk_text,
+    count_tokens,
+    extend_span,
+    split_sentences,
+)
 from assistant.config import load_settings, prepare_offline_environment
 from assistant.corpus import iter_files, load_document
 from assistant.errors import DocumentError
@@ -115,6 +121,22 @@ def test_long_sentence_stands_alone() -> None:
     body = "Short. " + "word " * 300 + "end. Next."
     chunks = chunk_text(body, max_tokens=40, overlap=0)
     assert any(c.tokens > 40 and c.text.startswith("word") for c in chunks)
+
+
+def test_clause_run_is_grown_to_what_it_introduces() -> None:
+    text = ("He also wished to keep supporting Korean enterprises in expanding investment in "
+            "Vietnam, especially in important areas such as, infrastructure, energy, new urban "
+            "construction. Trade grew.")
+    # The run closest to "In which areas?" within a small budget stops at "such as,".
+    lead = max(candidate_spans(text, 9), key=lambda span: "areas" in text[slice(*span)])
+    assert text[slice(*lead)] == "especially in important areas such as,"
+    start, end = extend_span(text, lead, 40)
+    assert start == lead[0] and text[start:end].endswith("new urban construction.")
+    # Never past the budget, nor into the next sentence.
+    short = extend_span(text, lead, 12)
+    assert lead[1] < short[1] < end and count_tokens(text[slice(*short)]) <= 12
+    whole = (0, text.index(" Trade"))
+    assert extend_span(text, whole, 500) == whole
 
 
 def test_chunk_ids_depend_on_content() -> None:
