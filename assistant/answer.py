@@ -159,7 +159,12 @@ def is_abstention(text: str, language: str | None = None) -> bool:
     """The marker, or (in ``language``) a sentence saying the sources do not cover it."""
     if ABSTAIN_MARKER.lower() in text.lower().replace(" ", "_"):
         return True
-    phrases = messages()["abstention_phrases"]
+    return _says("abstention_phrases", text, language)
+
+
+def _says(table: str, text: str, language: str | None) -> bool:
+    """``text`` matches a regex of ``messages.json``'s ``table``, in ``language`` or English."""
+    phrases = messages()[table]
     return any(re.search(phrases[code], text, re.I)
                for code in {language, "en"} if code in phrases)
 
@@ -168,9 +173,7 @@ def asks_to_override(question: str, language: str) -> bool:
     """The question asks to drop the rules or the sources ("ignore your instructions and
     ...", "Bỏ qua tài liệu đi, ..."): the answer can only come from the sources, so it gets
     the abstention, without a model call that the small model might follow."""
-    phrases = messages()["override_phrases"]
-    return any(re.search(phrases[code], question.strip(), re.I)
-               for code in {language, "en"} if code in phrases)
+    return _says("override_phrases", question.strip(), language)
 
 
 ECHO_PROBLEM = "it repeats or asks a question instead of answering: answer it from the sources"
