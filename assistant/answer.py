@@ -351,7 +351,8 @@ def reattribute(text: str, passages: Sequence[Passage], question: str) -> str:
         return text
     kept: list[int] = []
     if invents(cleaned, cited_passages, question):
-        kept = [n for n in cited if supplies_wording(cleaned, n, passages, question)]
+        wording = wording_sources(cleaned, passages, question)
+        kept = [n for n in cited if n in wording]
         holders = [n for n in range(1, len(passages) + 1) if n not in kept and not invents(
             cleaned, [passages[k - 1] for k in kept + [n]], question)]
     else:
@@ -374,14 +375,14 @@ def answer_words(answer: str, question: str) -> set[str]:
     return words - set(tokenize(question))
 
 
-def supplies_wording(answer: str, n: int, passages: Sequence[Passage], question: str,
-                     least: int = 2) -> bool:
-    """Passage ``n`` holds ``least`` of the answer's words that at most half of the given
-    passages hold (words every passage has, like "the", prove nothing)."""
+def wording_sources(answer: str, passages: Sequence[Passage], question: str,
+                    least: int = 2) -> set[int]:
+    """Numbers (1-based) of the passages holding ``least`` of the answer's words that at most
+    half of the given passages hold (words every passage has, like "the", prove nothing)."""
     vocab = [set(tokenize(p.text)) for p in passages]
     rare = {w for w in answer_words(answer, question)
             if sum(w in v for v in vocab) * 2 <= len(passages)}
-    return len(rare & vocab[n - 1]) >= least
+    return {n for n, v in enumerate(vocab, 1) if len(rare & v) >= least}
 
 
 def copied_from(answer: str, passages: Sequence[Passage], cited: Sequence[int],
