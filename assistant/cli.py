@@ -63,25 +63,30 @@ def _print_answer(answer: Any, show_sources: bool = True) -> None:
             meta = ", ".join(x for x in (c.source, c.date, c.language) if x)
             print(f"[{c.number}] {c.display_title} ({meta}){' ' + c.url if c.url else ''}")
             print(f"    “{c.sentence}”")
+            if c.translation:
+                print(f"    → {' '.join(c.translation.split())}")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from .answer import Answer
     from .service import Assistant, Delta
 
     bot = Assistant()
     bot.sync_corpus()
-    if args.json:
-        print(json.dumps(bot.ask(args.question).to_dict(), ensure_ascii=False, indent=2))
-        return 0
-    final = None
+    final: Answer | None = None
     for event in bot.stream(args.question):
-        if isinstance(event, Delta) and args.stream:
+        if isinstance(event, Delta) and args.stream and not args.json:
             print(event.text, end="", file=sys.stderr, flush=True)
-        elif not isinstance(event, Delta) and hasattr(event, "citations"):
+        elif isinstance(event, Answer):
             final = event
-    if args.stream:
+    if args.stream and not args.json:
         print(file=sys.stderr)
     assert final is not None
+    if args.translate:
+        bot.translate_citations(final.citations, final.language)
+    if args.json:
+        print(json.dumps(final.to_dict(), ensure_ascii=False, indent=2))
+        return 0
     _print_answer(final)
     return 0
 
@@ -225,6 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the Answer as JSON")
     p.add_argument("--stream", action="store_true", help="show the answer as it is written")
+    p.add_argument("--translate", action="store_true",
+                   help="translate cited passages into the question's language")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("chat", help="chat in the terminal (keeps history)")

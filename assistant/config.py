@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     # Below this cosine similarity no passage is relevant enough to try an answer.
     relevance_floor: float = Field(default=0.77, ge=0.0, le=1.0)
     retry_on_problems: bool = True
+    # Cited passages in another language than the answer: translated with every answer
+    # ("eager"), only when asked for ("on_request"), or eagerly for an OpenAI-compatible
+    # backend and on request for the local model, where each costs seconds ("auto").
+    translate_citations: Literal["auto", "eager", "on_request"] = "auto"
     history_turns: int = Field(default=6, ge=0, le=100)
 
     host: str = "127.0.0.1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -21,6 +22,7 @@ from .index import ChunkIndex, IngestReport
 from .retrieve import Mode, Passage, Retriever, standalone_query
 
 History = Sequence[tuple[str, str]]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -193,6 +195,10 @@ class Assistant:
 
         def done(text: str, abstained: bool, citations: list[Citation] | None = None,
                  fallback: str | None = None, attempts: int = 0) -> Answer:
+            if citations and self.translates_eagerly:
+                before = time.perf_counter()
+                self.translate_citations(citations, language)
+                timings["translation_ms"] = (time.perf_counter() - before) * 1000
             timings["total_ms"] = (time.perf_counter() - started) * 1000
             return Answer(
                 question=question, text=text, language=language, abstained=abstained,
@@ -440,6 +446,24 @@ class Assistant:
         # Same fixed prefix as answers, so the model's prompt cache stays useful.
         chat = grounding.base_chat() + [ChatMessage(role=MessageRole.USER, content=content)]
         return grounding.translation_only("".join(self._stream_llm(chat)))
+
+    @property
+    def translates_eagerly(self) -> bool:
+        """Whether answers come with their foreign citations already translated."""
+        mode = self.settings.translate_citations
+        return mode == "eager" or (mode == "auto" and self.settings.llm == "openai")
+
+    def translate_citations(self, citations: list[Citation], language: str) -> None:
+        """Fill in the translation of every citation in another language than ``language``;
+        one that fails keeps none (the answer does not depend on it)."""
+        for citation in citations:
+            if citation.language == language or citation.translation:
+                continue
+            try:
+                self.translate(citation, language)
+            except ModelError as exc:
+                # The answer stands without it; the citation can still be translated on request.
+                log.warning("could not translate citation [%d]: %s", citation.number, exc)
 
     def translate(self, text: str | Citation, language: str) -> str:
         """Translate a passage (or a citation's passage) into ``language`` with the LLM."""

@@ -331,6 +331,39 @@ def test_translate_uses_the_llm_and_fills_the_citation(bot_with: Callable[..., A
     assert "Vietnamese" in bot.llm.calls[-1][-1].content
 
 
+VI_ANSWER = "Việt Nam và Hàn Quốc muốn đạt 150 tỷ USD thương mại vào năm 2030 [1]."
+VI_SOURCE = "Việt Nam và Hàn Quốc đặt mục tiêu 150 tỷ USD thương mại vào năm 2030."
+
+
+def test_eager_mode_translates_foreign_citations_with_the_answer(
+        bot_with: Callable[..., Assistant]) -> None:
+    bot = bot_with(VI_ANSWER, VI_SOURCE, translate_citations="eager")
+    answer = bot.ask(VI_TRADE_Q)
+    [citation] = answer.citations
+    assert citation.language == "en" and citation.translation == VI_SOURCE
+    assert "Vietnamese" in bot.llm.calls[1][-1].content and "translation_ms" in answer.timings
+
+
+def test_on_request_mode_leaves_citations_untranslated(
+        bot_with: Callable[..., Assistant]) -> None:
+    bot = bot_with(VI_ANSWER, translate_citations="on_request")
+    answer = bot.ask(VI_TRADE_Q)
+    assert answer.citations[0].translation is None and len(bot.llm.calls) == 1
+
+
+@pytest.mark.parametrize(("llm", "eager"), [("local", False), ("openai", True)])
+def test_auto_translates_eagerly_only_for_an_openai_compatible_backend(
+        make_assistant: Factory, llm: str, eager: bool) -> None:
+    assert make_assistant(llm=llm, openai_api_key="sk-test").translates_eagerly is eager
+
+
+def test_failed_eager_translation_keeps_the_answer(bot_with: Callable[..., Assistant]) -> None:
+    bot = bot_with(VI_ANSWER, ConnectionError("connection reset"), translate_citations="eager")
+    answer = bot.ask(VI_TRADE_Q)
+    assert answer.text == VI_ANSWER and not answer.abstained
+    assert answer.citations[0].translation is None
+
+
 def _passage(pid: str, text: str, language: str) -> Passage:
     return Passage(id=pid, text=text, score=1.0, doc_id=pid, title="", source="", url="",
                    date="", language=language, char_start=0, char_end=len(text), paragraph=0)

@@ -114,3 +114,21 @@ def test_import_is_cheap_and_side_effect_free(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                          text=True, check=True).stdout.strip()
     assert out == "[] []"
+
+
+def test_answer_prints_sources_with_their_translation(capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.answer import Answer, Citation
+    from assistant.cli import _print_answer
+
+    citation = Citation(number=1, passage_id="p", doc_id="trade", title="Trade goal",
+                        source="Test Wire", url="", date="2025-01-02", language="en",
+                        text="Vietnam and Korea aim for 150 billion USD of trade by 2030.",
+                        sentence="Vietnam and Korea aim for 150 billion USD of trade by 2030.",
+                        sentence_start=0, sentence_end=59,
+                        translation="Việt Nam và Hàn Quốc hướng tới\n150 tỷ USD vào năm 2030.")
+    _print_answer(Answer(question="?", text="150 tỷ USD [1].", language="vi", abstained=False,
+                         citations=[citation]))
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "150 tỷ USD [1]."
+    assert out[2] == "[1] Trade goal (Test Wire, 2025-01-02, en)"
+    assert out[-1] == "    → Việt Nam và Hàn Quốc hướng tới 150 tỷ USD vào năm 2030."

@@ -101,7 +101,11 @@ def test_openai_compatible_server(make_assistant: Factory, local_llm: LocalLlama
     monkeypatch.setenv("ASSISTANT_ALLOW_MODEL_REQUESTS", "true")
     bot = _openai_bot(make_assistant, local_llm, local_llm.api_key)
     assert bot.backend.startswith("OpenAI-compatible: qwen-local")
-    _grounded(bot.ask(VI_TRADE), "vi", "150")
+    answer = bot.ask(VI_TRADE)
+    _grounded(answer, "vi", "150")
+    # A fast backend translates the (foreign) cited passages with the answer.
+    assert bot.translates_eagerly and "translation_ms" in answer.timings
+    assert all(c.translation for c in answer.citations if c.language != "vi")
 
 
 def test_openai_wrong_key_is_a_clear_error(make_assistant: Factory, local_llm: LocalLlamaLLM,
