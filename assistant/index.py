@@ -194,31 +194,47 @@ class ChunkIndex:
             nodes.append(node)
         return nodes
 
-    def _ids_for_path(self, path: str) -> set[str]:
-        return set(self.collection.get(where={"path": path}, include=[])["ids"])
+    def _stored_for_path(self, path: str) -> dict[str, dict[str, Any]]:
+        got = self.collection.get(where={"path": path}, include=["metadatas"])
+        return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
     def index_document(self, doc: Document) -> tuple[int, int]:
-        """Make the store hold exactly this document's current chunks. Returns (added, removed)."""
+        """Make the store hold exactly this document's current chunks. Returns (written, removed).
+
+        A chunk whose text is unchanged keeps its id and vector, but is rewritten when its
+        stored metadata differs (a title edited in the front matter, an index written by an
+        older version): citations must show what the file says now.
+        """
         nodes = self._nodes_for(doc)
         wanted = {n.node_id for n in nodes}
-        existing = self._ids_for_path(doc.path)
+        existing = self._stored_for_path(doc.path)
+        outdated = [n for n in nodes if n.node_id in existing and any(
+            existing[n.node_id].get(k) != v for k, v in n.metadata.items())]
+        if outdated:
+            ids = [n.node_id for n in outdated]
+            got = self.collection.get(ids=ids, include=["embeddings"])
+            vectors = dict(zip(got["ids"], got["embeddings"], strict=True))
+            for node in outdated:
+                node.embedding = [float(x) for x in vectors[node.node_id]]
+            self.collection.delete(ids=ids)
+            self.store.add(outdated)
         new_nodes = [n for n in nodes if n.node_id not in existing]
         if new_nodes:
-            vectors = self.embedder.get_text_embedding_batch([n.text for n in new_nodes])
-            for node, vector in zip(new_nodes, vectors, strict=True):
+            vectors_ = self.embedder.get_text_embedding_batch([n.text for n in new_nodes])
+            for node, vector in zip(new_nodes, vectors_, strict=True):
                 node.embedding = vector
             self.store.add(new_nodes)
-        stale = sorted(existing - wanted)
+        stale = sorted(set(existing) - wanted)
         if stale:
             self.collection.delete(ids=stale)
-        if new_nodes or stale:
+        if new_nodes or stale or outdated:
             self._revision += 1
-        return len(new_nodes), len(stale)
+        return len(new_nodes) + len(outdated), len(stale)
 
     def remove_paths(self, paths: Iterable[str]) -> int:
         removed = 0
         for path in paths:
-            ids = sorted(self._ids_for_path(path))
+            ids = sorted(self._stored_for_path(path))
             if ids:
                 self.collection.delete(ids=ids)
                 removed += len(ids)

@@ -61,6 +61,21 @@ def test_chunks_carry_metadata_and_offsets(make_assistant: Factory, tiny_corpus:
     assert apec and all(c.metadata["language"] == "en" for c in apec)
 
 
+def test_edited_front_matter_updates_stored_metadata(make_assistant: Factory,
+                                                     tiny_corpus: Path) -> None:
+    bot = make_assistant()
+    bot.ingest([tiny_corpus])
+    ids = sorted(_stored_ids(bot))
+    path = tiny_corpus / "trade.md"
+    path.write_text(path.read_text().replace("title: Trade goal", "title: Trade target 2030"))
+    report = bot.ingest([tiny_corpus])
+    assert report.changed_files == 1 and report.unchanged_files == 2
+    assert sorted(_stored_ids(bot)) == ids  # same text, same chunk ids
+    assert bot.retrieve("trade target 2030", k=1)[0].title == "Trade target 2030"
+    again = make_assistant().ingest([tiny_corpus])
+    assert (again.added_chunks, again.unchanged_files) == (0, 3)
+
+
 def test_changed_file_replaces_its_chunks(make_assistant: Factory, tiny_corpus: Path) -> None:
     bot = make_assistant()
     bot.ingest([tiny_corpus])
