@@ -3,9 +3,13 @@ and the OpenAI-compatible path against a real server (the local runtime's own, o
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -120,3 +124,16 @@ def test_bundled_model_is_verified() -> None:
     path = bundled_model_path(REPO / ".cache")
     assert path.stat().st_size == 1_117_320_768
     assert path.with_suffix(".sha256").read_text().strip().startswith("cc324af0")
+
+
+def test_readme_python_example_runs(tmp_path: Path) -> None:
+    """The README's Python API example, as written, against the real corpus and model."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    env = dict(os.environ, ASSISTANT_VECTORSTORE_DIR=str(tmp_path / "vectorstore"))
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    assert "150" in out and out.count("Sources") == 1 and "Delta" in out and "Answer" in out
