@@ -7,16 +7,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["Answer", "Assistant", "Citation", "Passage", "Settings"]
+__all__ = ["Answer", "Assistant", "AssistantError", "Citation", "ConfigError", "Delta",
+           "InputError", "ModelError", "Passage", "Settings", "Sources", "StoreError"]
 
 if TYPE_CHECKING:
     from .answer import Answer, Citation
     from .config import Settings
+    from .errors import AssistantError, ConfigError, InputError, ModelError, StoreError
     from .retrieve import Passage
-    from .service import Assistant
+    from .service import Assistant, Delta, Sources
 
-_LAZY = {"Assistant": "service", "Passage": "retrieve", "Settings": "config", "Answer": "answer",
-         "Citation": "answer"}
+_LAZY = {"Assistant": "service", "Sources": "service", "Delta": "service", "Passage": "retrieve",
+         "Settings": "config", "Answer": "answer", "Citation": "answer",
+         "AssistantError": "errors", "ConfigError": "errors", "InputError": "errors",
+         "ModelError": "errors", "StoreError": "errors"}
 
 
 def __getattr__(name: str) -> Any:

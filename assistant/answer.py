@@ -24,6 +24,8 @@ from .retrieve import Passage, display_title
 
 ABSTAIN_MARKER = "NOT_IN_SOURCES"
 _MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
+# Other ways the model writes a marker: 【1】 and ［1］ in Chinese and Japanese, footnote [^1].
+_MARKER_VARIANT = re.compile(r"(?:[【［]|\[\^)\s*(\d+(?:\s*[,，;；、]\s*\d+)*)\s*[】］\]]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -142,7 +144,9 @@ def build_user_message(question: str, language: str, passages: Sequence[Passage]
 
 def strip_preamble(text: str) -> str:
     """Drop a lead-in line such as "Here is the answer in Russian using source [1]:" that the
-    small model sometimes writes before the answer itself, and prompt hints it copied."""
+    small model sometimes writes before the answer itself, and prompt hints it copied; write
+    every marker as [n]."""
+    text = _MARKER_VARIANT.sub(lambda m: "[" + re.sub(r"[，；、]", ",", m.group(1)) + "]", text)
     lines = [line for line in text.strip().splitlines() if line.strip()]
     while len(lines) > 1 and lines[0].rstrip().endswith(":"):
         lines.pop(0)
@@ -222,6 +226,12 @@ def numbers(text: str) -> set[str]:
     for raw in _NUMBER.findall(text):
         out.add(re.sub(r"[.,]", "", raw) if re.fullmatch(r"\d{1,3}([.,]\d{3})+", raw) else raw)
     return out
+
+
+def ground_question(question: str, passages: Sequence[Passage]) -> str:
+    """The question with the numbers that no passage holds taken out."""
+    held = numbers(" ".join(p.text for p in passages))
+    return _NUMBER.sub(lambda m: m.group(0) if numbers(m.group(0)) <= held else " ", question)
 
 
 def unsupported_numbers(answer: str, cited: Sequence[Passage], question: str = "") -> set[str]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import AssistantError
+from .errors import AssistantError, InputError
 
 EXIT_ERROR = 2
 EXIT_BELOW_THRESHOLD = 3
@@ -92,7 +92,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from .errors import InputError
     from .service import Assistant
 
     bot = Assistant()
@@ -109,7 +108,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             return 0
         try:
             answer = bot.ask(question, history=history)
-        except InputError as exc:
+        except AssistantError as exc:  # the chat and its history go on
             print(f"error: {exc}")
             continue
         _print_answer(answer)
@@ -120,6 +119,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from . import evaluate
     from .service import Assistant
 
+    if not args.no_gate and not Path(args.thresholds).is_file():
+        raise InputError(f"Thresholds file {args.thresholds} not found: pass --thresholds FILE, "
+                         "or --no-gate to report without gating.")
     items = evaluate.select(evaluate.load_qa(Path(args.qa)), args.only)
     bot = Assistant()
     bot.sync_corpus()
@@ -147,9 +149,8 @@ def _finish_report(args: argparse.Namespace, report: dict[str, Any], section: st
 
     table = evaluate.format_table(report, metrics)
     failures: list[str] = []
-    thresholds_path = Path(args.thresholds)
-    if thresholds_path.is_file() and not args.no_gate:
-        thresholds = json.loads(thresholds_path.read_text()).get(section, {})
+    if not args.no_gate:
+        thresholds = json.loads(Path(args.thresholds).read_text()).get(section, {})
         failures = evaluate.check_thresholds(report, thresholds)
     report["failures"] = failures
     md = f"# {title}\n\n{table}\n"
@@ -237,13 +238,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("chat", help="chat in the terminal (keeps history)")
     p.set_defaults(func=cmd_chat)
 
+    from .config import PROJECT_ROOT
+
     p = sub.add_parser("eval", help="evaluate on a question–answer set")
-    p.add_argument("--qa", default="eval/qa.jsonl")
+    p.add_argument("--qa", default=str(PROJECT_ROOT / "eval" / "qa.jsonl"))
     p.add_argument("--out", default="out/eval")
     p.add_argument("--retrieval-only", action="store_true")
     p.add_argument("--mode", choices=["dense", "dense+lang", "dense+lang+bm25", "hybrid"],
                    default=None, help="retrieval variant (default: ASSISTANT_RETRIEVAL)")
-    p.add_argument("--thresholds", default="eval/thresholds.json")
+    p.add_argument("--thresholds", default=str(PROJECT_ROOT / "eval" / "thresholds.json"))
     p.add_argument("--no-gate", action="store_true", help="report only; never fail on thresholds")
     p.add_argument("--only", default=None,
                    help="comma-separated item ids, or every:N for every Nth item")

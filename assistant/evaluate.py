@@ -89,8 +89,10 @@ def select(items: list[QAItem], only: str | None) -> list[QAItem]:
     if not only:
         return items
     if only.startswith("every:"):
-        step = int(only.split(":", 1)[1])
-        return items[::step]
+        step = only.split(":", 1)[1]
+        if not step.isdigit() or int(step) < 1:
+            raise InputError(f"--only {only!r}: write every:N with a whole number N of 1 or more.")
+        return items[:: int(step)]
     wanted = set(only.split(","))
     chosen = [i for i in items if i.id in wanted]
     if not chosen:

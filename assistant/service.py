@@ -47,6 +47,8 @@ class Assistant:
                  **overrides: Any) -> None:
         """``generator`` is a llama-index LLM to use instead of the configured one (tests pass
         fakes here); ``overrides`` are settings fields, e.g. ``Assistant(llm="openai")``."""
+        if settings is not None and overrides:
+            settings = load_settings(**(settings.model_dump() | overrides))
         self.settings = settings if settings is not None else load_settings(**overrides)
         prepare_offline_environment(self.settings)
         self._llm = generator
@@ -160,6 +162,11 @@ class Assistant:
         code, confidence = detect_language_scored(question)
         if not history:
             return code, []
+        if isinstance(history, (str, bytes)) or not all(
+                isinstance(turn, (tuple, list)) and len(turn) == 2
+                and all(isinstance(x, str) for x in turn) for turn in history):
+            raise InputError("history must be a list of (question, answer) pairs of text, "
+                             "oldest first, e.g. [('Where is APEC 2027?', 'In Phu Quoc [1].')].")
         previous, _ = detect_language_scored(history[-1][0])
         if confidence < 0.6:
             return previous, list(history)
@@ -186,8 +193,9 @@ class Assistant:
         """Yield Sources first, then Delta text pieces, then the final Answer."""
         started = time.perf_counter()
         question = self.check_question(question)
+        turns = self.settings.history_turns
         language, history = self._conversation(
-            question, list(history or [])[-self.settings.history_turns:])
+            question, list(history or [])[-turns:] if turns else [])
         query = standalone_query(question, history)
         passages = self._search(query)
         timings = {"retrieval_ms": (time.perf_counter() - started) * 1000}
@@ -220,6 +228,9 @@ class Assistant:
 
         from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
+        # What the checks take from the question: its numbers back an answer only where a
+        # source holds them too, or "Is the target 500 billion?" would get its premise confirmed.
+        asked = grounding.ground_question(question, evidence)
         chat = grounding.base_chat() + [
             ChatMessage(role=MessageRole.USER, content=grounding.build_user_message(
                 question, language, evidence, history)),
@@ -250,7 +261,7 @@ class Assistant:
         if echoed:
             found = [grounding.ECHO_PROBLEM]
         else:
-            text, found = self._repair(text, language, evidence, question)
+            text, found = self._repair(text, language, evidence, asked)
         if found and (self.settings.retry_on_problems or echoed):
             chat += [
                 ChatMessage(role=MessageRole.ASSISTANT, content=first),
@@ -263,10 +274,10 @@ class Assistant:
                     or grounding.echoes_question(retried, question)):
                 yield abstain(attempts)
                 return
-            retried, again = self._repair(retried, language, evidence, question)
+            retried, again = self._repair(retried, language, evidence, asked)
             if not again:
                 text, found = retried, []
-            elif grounding.is_bare(first) and grounding.invents(retried, evidence, question):
+            elif grounding.is_bare(first) and grounding.invents(retried, evidence, asked):
                 # It could only point at a source number, and when pressed it stated facts
                 # that no source holds: there is nothing grounded to quote.
                 yield abstain(attempts)
@@ -275,17 +286,17 @@ class Assistant:
             yield abstain(attempts)
             return
         if found:
-            best = self._extractive_source(first, evidence, question)
+            best = self._extractive_source(first, evidence, asked)
             if not could_state(expected_answer_type(question), evidence[best - 1].text):
                 # Asked when or how many, with no figure to quote: the model's figures were
                 # invented, and the sources do not say.
                 yield abstain(attempts)
                 return
-            text, citations = self._extractive(best, language, evidence, question, passages)
+            text, citations = self._extractive(best, language, evidence, asked, passages)
             yield done(text, abstained=False, citations=citations, fallback="extractive",
                        attempts=attempts)
             return
-        yield done(*self._cite(text, evidence, language, question, passages), attempts=attempts)
+        yield done(*self._cite(text, evidence, language, asked, passages), attempts=attempts)
 
     def _repair(self, text: str, language: str, evidence: list[Passage], question: str
                 ) -> tuple[str, list[str]]:
@@ -365,7 +376,10 @@ class Assistant:
         for p in passages:
             if len(picked) >= self.settings.evidence_passages:
                 break
-            spans = candidate_spans(p.text, self.settings.evidence_tokens)
+            # An article that tells the reader to drop the rules is not evidence of anything;
+            # the small model might obey it.
+            spans = [(a, b) for a, b in candidate_spans(p.text, self.settings.evidence_tokens)
+                     if not grounding.asks_to_override(p.text[a:b], p.language)]
             if not spans:
                 continue
             best = spans[0]

@@ -60,8 +60,11 @@ def test_eval_retrieval_only_writes_report(env: Path, tmp_path: Path,
             {"id": "c", "lang": "en", "question": "Capital of Brazil?", "answerable": False},
         ]) + "\n", encoding="utf-8")
     out = tmp_path / "report"
-    code = main(["eval", "--retrieval-only", "--qa", str(qa), "--out", str(out),
-                 "--thresholds", str(tmp_path / "none.json")])
+    # A gate whose thresholds file is missing is an error, not a silent pass.
+    assert main(["eval", "--retrieval-only", "--qa", str(qa), "--out", str(out),
+                 "--thresholds", str(tmp_path / "none.json")]) == 2
+    assert "none.json not found" in capsys.readouterr().err and not out.exists()
+    code = main(["eval", "--retrieval-only", "--qa", str(qa), "--out", str(out), "--no-gate"])
     assert code == 0
     report = json.loads((out / "report.json").read_text())
     assert report["overall"]["n"] == 2 and report["overall"]["hit@5"] == 1.0
@@ -91,6 +94,23 @@ def test_eval_rejects_bad_qa_files(env: Path, tmp_path: Path, line: str, message
     assert main(["eval", "--retrieval-only", "--qa", str(qa)]) == 2
     err = capsys.readouterr().err
     assert message in err and "bad.jsonl:1" in err
+
+
+@pytest.mark.parametrize("only", ["every:0", "every:x", "nope"])
+def test_eval_rejects_a_bad_selection(env: Path, only: str,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--retrieval-only", "--only", only]) == 2
+    assert "--only" in capsys.readouterr().err
+
+
+def test_chat_reports_a_model_error_and_goes_on(env: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # Unit tests forbid real model requests, so every question fails like a down backend.
+    answers = iter(["What trade target did they set?", "And for tourism?", ""])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    assert main(["chat"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("error: Real model requests are disabled") == 2
 
 
 def test_invalid_setting_is_named(monkeypatch: pytest.MonkeyPatch,
