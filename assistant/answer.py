@@ -111,7 +111,7 @@ def format_history(history: Sequence[tuple[str, str]] | None, limit: int = 300) 
     if not history:
         return ""
     q, a = history[-1]
-    return f"\nPrevious question: {q[:limit]}\nPrevious answer: {a[:limit]}\n"
+    return prompt("history.txt").format(question=q[:limit], answer=a[:limit])
 
 
 def base_chat() -> list[Any]:

@@ -137,3 +137,4 @@ def test_readme_python_example_runs(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
     assert "150" in out and out.count("Sources") == 1 and "Delta" in out and "Answer" in out
+    assert "question is empty" in out
