@@ -229,9 +229,28 @@ def numbers(text: str) -> set[str]:
 
 
 def ground_question(question: str, passages: Sequence[Passage]) -> str:
-    """The question with the numbers that no passage holds taken out."""
-    held = numbers(" ".join(p.text for p in passages))
-    return _NUMBER.sub(lambda m: m.group(0) if numbers(m.group(0)) <= held else " ", question)
+    """The question without the amounts and years that no passage holds. Small numbers stay:
+    "ngày 5/6" and "6월 5일" are dates that a source writes "June 5"."""
+    text = " ".join(p.text for p in passages)
+    held = numbers(text)
+    values = [a.value for a in quantities.amounts(text)]
+    kept: list[tuple[int, int]] = []  # amounts a source states with another scale word
+    out = question
+    for amount in reversed(quantities.amounts(question)):
+        if not amount.scaled:
+            continue
+        if any(quantities.same(amount.value, v) for v in values):
+            kept.append((amount.start, amount.end))
+        else:
+            out = out[:amount.start] + " " * (amount.end - amount.start) + out[amount.end:]
+
+    def keep(m: re.Match[str]) -> str:
+        raw = m.group(0)
+        if any(a <= m.start() < b for a, b in kept) or (raw.isdigit() and int(raw) <= 31):
+            return raw
+        return raw if numbers(raw) <= held else " " * len(raw)
+
+    return _NUMBER.sub(keep, out)
 
 
 def unsupported_numbers(answer: str, cited: Sequence[Passage], question: str = "") -> set[str]:

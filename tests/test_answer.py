@@ -308,6 +308,17 @@ def test_a_number_only_the_question_states_is_not_confirmed(
     assert answer.abstained or "150 billion" in answer.text
 
 
+def test_ground_question_keeps_dates_and_stated_amounts() -> None:
+    sources = [_passage("a", "To Lam received Ambassador Choi Young-sam on June 5.", "en"),
+               _passage("b", "Trade should reach US$150 billion by 2030.", "en")]
+    keep = ["Đại sứ nào được tiếp ngày 5/6?", "6월 5일 만난 대사는 누구인가요?",
+            "Is the 2030 target 150 billion USD?", "목표는 1,500억 달러인가요?"]
+    for question in keep:
+        assert grounding.ground_question(question, sources) == question
+    assert "500" not in grounding.ground_question("Is the target 500 billion USD?", sources)
+    assert "2031" not in grounding.ground_question("Was it raised in 2031?", sources)
+
+
 def test_full_width_and_footnote_markers_are_read_as_markers(
         bot_with: Callable[..., Assistant]) -> None:
     probe = bot_with()
