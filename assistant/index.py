@@ -213,15 +213,15 @@ class ChunkIndex:
         if outdated:
             ids = [n.node_id for n in outdated]
             got = self.collection.get(ids=ids, include=["embeddings"])
-            vectors = dict(zip(got["ids"], got["embeddings"], strict=True))
+            stored = dict(zip(got["ids"], got["embeddings"], strict=True))
             for node in outdated:
-                node.embedding = [float(x) for x in vectors[node.node_id]]
+                node.embedding = [float(x) for x in stored[node.node_id]]
             self.collection.delete(ids=ids)
             self.store.add(outdated)
         new_nodes = [n for n in nodes if n.node_id not in existing]
         if new_nodes:
-            vectors_ = self.embedder.get_text_embedding_batch([n.text for n in new_nodes])
-            for node, vector in zip(new_nodes, vectors_, strict=True):
+            vectors = self.embedder.get_text_embedding_batch([n.text for n in new_nodes])
+            for node, vector in zip(new_nodes, vectors, strict=True):
                 node.embedding = vector
             self.store.add(new_nodes)
         stale = sorted(set(existing) - wanted)
@@ -234,7 +234,7 @@ class ChunkIndex:
     def remove_paths(self, paths: Iterable[str]) -> int:
         removed = 0
         for path in paths:
-            ids = sorted(self._stored_for_path(path))
+            ids = sorted(self.collection.get(where={"path": path}, include=[])["ids"])
             if ids:
                 self.collection.delete(ids=ids)
                 removed += len(ids)
