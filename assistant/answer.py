@@ -150,7 +150,8 @@ def strip_preamble(text: str) -> str:
     lines = [line for line in text.strip().splitlines() if line.strip()]
     while len(lines) > 1 and lines[0].rstrip().endswith(":"):
         lines.pop(0)
-    return quantities.drop_repeated_amounts(names.drop_repeats("\n".join(lines).strip()))
+    return quantities.drop_repeated_amounts(
+        names.drop_repeats(names.prefer_hints("\n".join(lines).strip())))
 
 
 def could_be_abstention(prefix: str) -> bool:
@@ -254,9 +255,12 @@ def ground_question(question: str, passages: Sequence[Passage]) -> str:
 
 
 def unsupported_numbers(answer: str, cited: Sequence[Passage], question: str = "") -> set[str]:
-    """Numbers in the answer that neither the cited passages nor the question contain; an
-    amount written with another scale word ("1,500억" for "150 billion") counts as contained."""
-    given = " ".join([question] + [p.text for p in cited])
+    """Numbers in the answer that the cited passages do not contain; an amount written with
+    another scale word ("1,500억" for "150 billion") counts as contained. The question's
+    numbers count only where the cited passages hold them (small ones always: a "5/6" asked
+    is a "June 5" written): "the 2027 summit [2]" citing a passage about 2025 is not grounded,
+    whatever another passage says."""
+    given = " ".join([ground_question(question, cited)] + [p.text for p in cited])
     allowed = numbers(given)
     values = [a.value for a in quantities.amounts(given)]
     for amount in quantities.amounts(_MARKER.sub(" ", answer)):
@@ -300,8 +304,11 @@ def _sentences(text: str) -> list[str]:
 
 
 def real_facts(answer: str, passages: Sequence[Passage], question: str) -> str:
-    """The answer's sentences whose numbers and names the given passages hold."""
-    return " ".join(s for s in _sentences(answer) if not invents(s, passages, question))
+    """The answer's sentences whose numbers and names one of the given passages holds: these
+    point at the passage to quote. A sentence that takes its place from one passage and its
+    year from another ("Gyeongju, where the 2027 summit is held") points at neither."""
+    return " ".join(s for s in _sentences(answer)
+                    if any(not invents(s, [p], question) for p in passages))
 
 
 def supported_lead(text: str, language: str, passages: Sequence[Passage], question: str
@@ -380,7 +387,12 @@ def reattribute(text: str, passages: Sequence[Passage], question: str) -> str:
         return text
     kept: list[int] = []
     if invents(cleaned, cited_passages, question):
-        wording = wording_sources(cleaned, passages, question)
+        # A year or amount the question asked about, restated beside a passage that lacks it,
+        # pins the question's premise on that passage ("Gyeongju, where the 2027 summit is
+        # held [2]" with [2] about 2025): citing a second passage that has the number does
+        # not make that claim true, so the passage it copied does not keep its marker.
+        restated = unsupported_numbers(cleaned, cited_passages, question) & numbers(question)
+        wording = set() if restated else wording_sources(cleaned, passages, question)
         kept = [n for n in cited if n in wording]
         holders = [n for n in range(1, len(passages) + 1) if n not in kept and not invents(
             cleaned, [passages[k - 1] for k in kept + [n]], question)]

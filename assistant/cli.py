@@ -13,10 +13,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import AssistantError, InputError
+from .errors import AssistantError, InputError, ModelError
 
 EXIT_ERROR = 2
 EXIT_BELOW_THRESHOLD = 3
+# Model errors on this many questions in a row mean the backend is down, not one bad answer.
+EVAL_ERRORS_IN_A_ROW = 3
 
 
 def _progress(files: Iterable[Path], total: int) -> Iterable[Path]:
@@ -154,6 +156,11 @@ def _finish_report(args: argparse.Namespace, report: dict[str, Any], section: st
         failures = evaluate.check_thresholds(report, thresholds)
     report["failures"] = failures
     md = f"# {title}\n\n{table}\n"
+    if report.get("stopped"):
+        md += f"\nIncomplete: {report['stopped']}\n"
+    if report.get("errors"):
+        md += "\nModel errors (counted as failed questions):\n" + "\n".join(
+            f"- {e['id']}: {e['error']}" for e in report["errors"]) + "\n"
     if failures:
         md += "\nBelow threshold:\n" + "\n".join(f"- {f}" for f in failures) + "\n"
     path = evaluate.write_report(report, Path(args.out), md)
@@ -168,8 +175,22 @@ def _answer_eval(args: argparse.Namespace, bot: Any, items: list[Any]) -> int:
     from . import evaluate
 
     rows = []
+    stopped = ""
+    in_a_row = 0
     for n, item in enumerate(items, start=1):
-        answer = bot.ask(item.question, history=item.history)
+        try:
+            answer = bot.ask(item.question, history=item.history)
+        except ModelError as exc:
+            # A failed model call costs that question, not the report of the whole run.
+            rows.append(evaluate.error_row(item, str(exc)))
+            print(f"[{n}/{len(items)}] ERR {item.id}: {exc}", file=sys.stderr, flush=True)
+            in_a_row += 1
+            if in_a_row >= EVAL_ERRORS_IN_A_ROW:
+                stopped = (f"stopped after {in_a_row} model errors in a row, at {item.id} "
+                           f"({n}/{len(items)}): {exc}")
+                break
+            continue
+        in_a_row = 0
         row = evaluate.answer_row(item, answer, [p.text for p in answer.passages])
         rows.append(row)
         mark = "ok " if row.get("correct", row["abstention_ok"]) else "BAD"
@@ -178,9 +199,16 @@ def _answer_eval(args: argparse.Namespace, bot: Any, items: list[Any]) -> int:
     report: dict[str, Any] = evaluate.summarise_answers(rows)
     report["qa_file"] = str(args.qa)
     report["backend"] = bot.backend
+    report["errors"] = [{"id": r["id"], "error": r["error"]} for r in rows if "error" in r]
+    if stopped:
+        report["stopped"] = stopped
     metrics = ["accuracy", "language_match", "citation_validity", "abstention_accuracy",
                "hit@5", "latency_ms_p50", "latency_ms_p95"]
-    return _finish_report(args, report, "answer", metrics, f"Answer eval ({bot.backend})")
+    code = _finish_report(args, report, "answer", metrics, f"Answer eval ({bot.backend})")
+    if stopped:
+        print(f"error: {stopped}", file=sys.stderr)
+        return EXIT_ERROR
+    return code
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

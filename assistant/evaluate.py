@@ -215,6 +215,20 @@ def answer_row(item: QAItem, answer: Any, evidence_texts: list[str]) -> dict[str
     return row
 
 
+def error_row(item: QAItem, error: str) -> dict[str, Any]:
+    """A question whose answer failed with a model error: it scores as wrong on every count
+    and has no latency (a timeout would skew the percentiles)."""
+    row: dict[str, Any] = {
+        "id": item.id, "lang": item.lang, "answerable": item.answerable, "abstained": False,
+        "fallback": "error", "answer": "", "answer_lang": "?", "language_ok": False,
+        "abstention_ok": False, "ms": None, "first_token_ms": None, "citations": [],
+        "rank": None, "error": error,
+    }
+    if item.answerable:
+        row["correct"] = False
+    return row
+
+
 def summarise_answers(rows: list[dict[str, Any]]) -> dict[str, Any]:
     def agg(rs: list[dict[str, Any]]) -> dict[str, Any]:
         answerable = [r for r in rs if r["answerable"]]
@@ -230,12 +244,13 @@ def summarise_answers(rows: list[dict[str, Any]]) -> dict[str, Any]:
         for k in KS:
             out[f"hit@{k}"] = (sum(1 for r in answerable if r["rank"] and r["rank"] <= k)
                                / len(answerable) if answerable else None)
-        times = [r["ms"] for r in rs]
+        times = [r["ms"] for r in rs if r["ms"] is not None]
         out["latency_ms_p50"] = percentile(times, 0.5)
         out["latency_ms_p95"] = percentile(times, 0.95)
         firsts = [r["first_token_ms"] for r in rs if r["first_token_ms"] is not None]
         out["first_token_ms_p50"] = percentile(firsts, 0.5) if firsts else None
-        out["fallbacks"] = sum(1 for r in rs if r["fallback"])
+        out["fallbacks"] = sum(1 for r in rs if r["fallback"] and r["fallback"] != "error")
+        out["errors"] = sum(1 for r in rs if "error" in r)
         return out
 
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -175,6 +175,22 @@ def unsupported(answer: str, sources: Sequence[str]) -> list[str]:
                               if m.entity not in known))
 
 
+def prefer_hints(text: str) -> str:
+    """"à Fukuoka (Phu Quoc)" -> "à Phu Quoc": a known name in brackets right after another
+    known name is the annotation the prompt put after the source's form, copied by a model
+    that transliterated that form wrongly ("в Фукуоке" read as Fukuoka). The annotation comes
+    from the name list, the model's reading does not."""
+    found = mentions(text)
+    out, last = [], 0
+    for a, b in zip(found, found[1:], strict=False):
+        close = re.match(r"\s*[)）]", text[b.end:])
+        if (a.start >= last and a.entity != b.entity and close
+                and re.fullmatch(r"\s*[(（]\s*", text[a.end:b.start])):
+            out += [text[last:a.start], text[b.start:b.end]]
+            last = b.end + close.end()
+    return "".join(out) + text[last:]
+
+
 def drop_repeats(text: str) -> str:
     """Remove brackets that only repeat the words before them: the model copies the
     annotation of what it translated ("Сеул (Seoul)" becomes "Seoul (Seoul)")."""

@@ -55,6 +55,7 @@ class Assistant:
         self._llm = generator
         self._llm_lock = threading.Lock()
         self._span_vectors: dict[str, list[float]] = {}
+        self._abstentions: dict[str, str] = {}
 
     @property
     def llm(self) -> Any:
@@ -216,8 +217,7 @@ class Assistant:
             )
 
         def abstain(attempts: int = 0) -> Answer:
-            return done(grounding.message("not_in_sources", language), abstained=True,
-                        attempts=attempts)
+            return done(self._not_in_sources(language), abstained=True, attempts=attempts)
 
         if grounding.asks_to_override(question, language):
             yield abstain()
@@ -450,6 +450,24 @@ class Assistant:
         chat = grounding.base_chat() + [ChatMessage(role=MessageRole.USER, content="Hello")]
         for _ in self._stream_llm(chat, max_tokens=1):
             pass
+
+    def _not_in_sources(self, language: str) -> str:
+        """The abstention in the asker's language: the fixed text where messages.json has one,
+        else the English one translated by the model once per language and kept. English
+        stands when the translation comes back in another language (kept too: asking again
+        costs seconds each time) or the model fails (not kept: it may be back next time)."""
+        fixed = grounding.messages()["not_in_sources"]
+        if language in fixed:
+            return fixed[language]
+        if language not in self._abstentions:
+            try:
+                translated = self._translate_text(fixed["en"], language)
+            except ModelError as exc:
+                log.warning("could not translate the abstention into %s: %s", language, exc)
+                return fixed["en"]
+            ok = translated and grounding.answer_language(translated, "?") == language
+            self._abstentions[language] = translated if ok else fixed["en"]
+        return self._abstentions[language]
 
     def _translate_text(self, text: str, language: str) -> str:
         from llama_index.core.base.llms.types import ChatMessage, MessageRole

@@ -282,6 +282,32 @@ def test_abstention_message_in_ukrainian(bot_with: Callable[..., Assistant]) -> 
         "not_in_sources", "en")
 
 
+NL_OFF_TOPIC = "Wat is de hoofdstad van Brazilië en hoeveel mensen wonen er?"
+NL_ABSTENTION = ("De bronnen die ik heb behandelen deze vraag niet, dus ik kan hem niet "
+                 "beantwoorden.")
+
+
+def test_abstention_in_a_language_without_a_fixed_text_is_translated_once(
+        bot_with: Callable[..., Assistant]) -> None:
+    assert "nl" not in grounding.messages()["not_in_sources"]
+    bot = bot_with(NL_ABSTENTION, relevance_floor=0.99)
+    first = bot.ask(NL_OFF_TOPIC)
+    assert first.abstained and first.language == "nl" and first.text == NL_ABSTENTION
+    assert grounding.message("not_in_sources", "en") in bot.llm.calls[0][-1].content
+    # kept: the second abstention costs no model call (the fake has no reply left)
+    assert bot.ask("Wie heeft de Olympische Spelen van 2016 georganiseerd?").text == NL_ABSTENTION
+
+
+@pytest.mark.parametrize("reply", [
+    "The sources I have do not cover this question.",  # came back in English
+    ModelError("The local model failed: timed out"),
+])
+def test_abstention_stays_in_english_when_its_translation_fails(
+        bot_with: Callable[..., Assistant], reply: str | Exception) -> None:
+    answer = bot_with(reply, relevance_floor=0.99).ask(NL_OFF_TOPIC)
+    assert answer.abstained and answer.text == grounding.message("not_in_sources", "en")
+
+
 def test_instructions_inside_an_article_never_reach_the_model(
         make_assistant: Factory, tiny_corpus: Path) -> None:
     (tiny_corpus / "poisoned.md").write_text(
@@ -514,7 +540,36 @@ def test_number_helpers() -> None:
     # the same amount with another scale word is supported; a different amount is not
     assert grounding.unsupported_numbers("1,500억 달러 [1]", cited) == set()
     assert grounding.unsupported_numbers("1600억 달러 [1]", cited) == {"1600"}
-    assert grounding.unsupported_numbers("in 2024", cited, question="2024?") == set()
+    # The question's numbers support an answer only where the cited passages hold them: the
+    # model restates "2027" while citing a passage about 2025.
+    assert grounding.unsupported_numbers("in 2024", cited, question="2024?") == {"2024"}
+    assert grounding.unsupported_numbers("by 2030", cited, question="By 2030?") == set()
+    # a small number asked stays: "5/6" is a date the source writes "June 5"
+    assert grounding.unsupported_numbers("ngày 5/6 [1]", cited, question="ngày 5/6?") == set()
+
+
+def test_a_year_asked_about_is_not_pinned_on_a_passage_without_it() -> None:
+    given = [_passage("a", "APEC 2027 will take place in Phu Quoc.", "en"),
+             _passage("b", "The talks were held in Gyeongju during APEC 2025.", "en")]
+    answer = "Gyeongju, where the 2027 APEC summit is held [2]."
+    asked = "Where is the 2027 APEC summit held?"
+    assert grounding.reattribute(answer, given, asked) == answer
+    assert grounding.problems(answer, "en", given, asked) == [
+        "the numbers 2027 are not in the cited sources"]
+    # a number the question did not bring: the answer joined two passages, both are cited
+    joined = grounding.reattribute(answer, given, "What did the leaders do?")
+    assert joined == "Gyeongju, where the 2027 APEC summit is held [2][1]."
+
+
+def test_a_sentence_joining_two_passages_points_at_neither() -> None:
+    given = [_passage("a", "The talks were held in Gyeongju during APEC 2025.", "en"),
+             _passage("b", "To Lam asked for support for the APEC 2027 summit in Phu Quoc.", "en")]
+    asked = "Where is the 2027 APEC summit held?"
+    attempt = "Gyeongju hosts the 2027 APEC summit [1]. The talks were held in Gyeongju [1]."
+    assert grounding.real_facts(attempt, given, asked) == "The talks were held in Gyeongju [1]."
+    # with no pointer left, the question alone picks the passage to quote
+    pointer = grounding.real_facts("Gyeongju hosts the 2027 APEC summit [1].", given, asked)
+    assert pointer == "" and grounding.attribute(f"{pointer} {asked}", given, asked) == 2
 
 
 def test_translation_is_cut_out_of_the_models_wrapping() -> None:

@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from assistant.cli import main
 from assistant.config import load_settings
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, ModelError
+
+from .fakes import FakeScriptedLLM
 
 
 @pytest.fixture
@@ -152,3 +156,56 @@ def test_answer_prints_sources_with_their_translation(capsys: pytest.CaptureFixt
     assert out[0] == "150 tỷ USD [1]."
     assert out[2] == "[1] Trade goal (Test Wire, 2025-01-02, en)"
     assert out[-1] == "    → Việt Nam và Hàn Quốc hướng tới 150 tỷ USD vào năm 2030."
+
+
+APEC_Q = "Where will APEC 2027 take place?"
+
+
+def _apec_qa(path: Path, n: int) -> Path:
+    path.write_text("".join(json.dumps(
+        {"id": f"q{i}", "lang": "en", "question": APEC_Q, "answerable": True,
+         "must": [["Phu Quoc"]], "evidence": ["Phu Quoc"]}) + "\n" for i in range(n)))
+    return path
+
+
+def test_answer_eval_scores_a_model_error_as_a_failed_question_and_goes_on(
+        make_assistant: Callable[..., Any], tiny_corpus: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant import evaluate
+    from assistant.cli import _answer_eval, build_parser
+
+    probe = make_assistant(generator=FakeScriptedLLM([]))
+    probe.ingest([tiny_corpus])
+    n = next(i for i, p in enumerate(probe.retrieve(APEC_Q)[:5], 1) if "Phu Quoc" in p.text)
+    bot = make_assistant(generator=FakeScriptedLLM([
+        ModelError("The local model failed: timed out"),
+        f"APEC 2027 will take place in Phu Quoc [{n}]."]))
+    bot.ingest([tiny_corpus])
+    qa, out = _apec_qa(tmp_path / "qa.jsonl", 2), tmp_path / "report"
+    args = build_parser().parse_args(["eval", "--qa", str(qa), "--out", str(out), "--no-gate"])
+    assert _answer_eval(args, bot, evaluate.load_qa(qa)) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert report["errors"] == [{"id": "q0", "error": "The local model failed: timed out"}]
+    assert report["overall"]["accuracy"] == 0.5 and report["overall"]["errors"] == 1
+    assert report["overall"]["citation_validity"] == 1.0  # over the answered question only
+    assert "q0: The local model failed: timed out" in (out / "report.md").read_text()
+    assert "ERR q0" in capsys.readouterr().err
+
+
+def test_answer_eval_stops_when_the_backend_keeps_failing(
+        make_assistant: Callable[..., Any], tiny_corpus: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant import evaluate
+    from assistant.cli import EVAL_ERRORS_IN_A_ROW, _answer_eval, build_parser
+
+    down = ModelError("Could not reach the OpenAI-compatible server")
+    bot = make_assistant(generator=FakeScriptedLLM([down] * EVAL_ERRORS_IN_A_ROW))
+    bot.ingest([tiny_corpus])
+    qa, out = _apec_qa(tmp_path / "qa.jsonl", 6), tmp_path / "report"
+    args = build_parser().parse_args(["eval", "--qa", str(qa), "--out", str(out), "--no-gate"])
+    assert _answer_eval(args, bot, evaluate.load_qa(qa)) == 2
+    report = json.loads((out / "report.json").read_text())
+    assert len(report["items"]) == EVAL_ERRORS_IN_A_ROW
+    assert report["stopped"].startswith(f"stopped after {EVAL_ERRORS_IN_A_ROW} model errors")
+    assert "Incomplete: stopped after" in (out / "report.md").read_text()
+    assert "Could not reach" in capsys.readouterr().err

@@ -90,6 +90,18 @@ def test_repeated_bracketed_names_are_dropped() -> None:
     assert names.drop_repeats("Seoul (Seoul) will help [2].") == "Seoul will help [2]."
     assert names.drop_repeats("慶州（慶州）で") == "慶州で"
     assert names.drop_repeats("Phú Quốc (Фукуок) [1]") == "Phú Quốc (Фукуок) [1]"
+
+
+def test_a_copied_annotation_wins_over_the_models_reading_of_the_name() -> None:
+    # The prompt said "в Фукуоке (Phu Quoc)"; the model read the Russian as Fukuoka.
+    assert names.prefer_hints("Le sommet aura lieu à Fukuoka (Phu Quoc), en 2027. [3]") == (
+        "Le sommet aura lieu à Phu Quoc, en 2027. [3]")
+    assert names.prefer_hints("Gặp nhau ở Gyeongju（Kyongju）và Seoul (Ha Noi)") == (
+        "Gặp nhau ở Gyeongju（Kyongju）và Ha Noi")
+    # the same place twice, a country, or a bracket that is not right after the name: kept
+    for text in ("Phú Quốc (Фукуок) [1]", "Gyeongju (Hàn Quốc)", "Seoul, (Hanoi)",
+                 "Seoul (and Hanoi)"):
+        assert names.prefer_hints(text) == text
     assert grounding.strip_preamble("Answer:\nSeoul (Seoul) [1].") == "Seoul [1]."
 
 
