@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 from . import names, quantities
+from .answer_type import asks_where
 from .chunking import split_sentences
 from .language import detect_language
 from .lexical import tokenize
@@ -275,6 +276,23 @@ def unsupported_names(answer: str, cited: Sequence[Passage], question: str = "")
     return names.unsupported(_MARKER.sub(" ", answer), [question] + [p.text for p in cited])
 
 
+def misplaces(answer: str, passages: Sequence[Passage], question: str) -> list[str]:
+    """Asked "where?", the places the answer names that no given passage says anything
+    happens in (see ``names.misplaced``)."""
+    if not asks_where(question):
+        return []
+    return names.misplaced(_MARKER.sub(" ", answer), [p.text for p in passages])
+
+
+def could_answer(passages: Sequence[Passage], question: str) -> list[int]:
+    """Numbers (1-based) of the passages an answer could be quoted from: for "where?", those
+    that say where something happens, when any does; else all."""
+    every = list(range(1, len(passages) + 1))
+    if not asks_where(question):
+        return every
+    return [n for n in every if names.located(passages[n - 1].text)] or every
+
+
 def invents(answer: str, passages: Sequence[Passage], question: str) -> bool:
     """The answer states numbers or names that no given passage (nor the question) holds."""
     return bool(unsupported_numbers(answer, passages, question)
@@ -308,7 +326,8 @@ def real_facts(answer: str, passages: Sequence[Passage], question: str) -> str:
     point at the passage to quote. A sentence that takes its place from one passage and its
     year from another ("Gyeongju, where the 2027 summit is held") points at neither."""
     return " ".join(s for s in _sentences(answer)
-                    if any(not invents(s, [p], question) for p in passages))
+                    if any(not invents(s, [p], question) and not misplaces(s, [p], question)
+                           for p in passages))
 
 
 def supported_lead(text: str, language: str, passages: Sequence[Passage], question: str
@@ -368,6 +387,9 @@ def problems(text: str, language: str, passages: Sequence[Passage], question: st
         found.append(f"the numbers {', '.join(sorted(bad))} are not in the cited sources")
     if missing := unsupported_names(cleaned, cited_passages, question):
         found.append(f"{', '.join(missing)}: not in the cited sources")
+    elif wrong := misplaces(cleaned, cited_passages, question):
+        found.append(f"the cited sources do not say that it happens in {', '.join(wrong)}: "
+                     "name the place where they say it happens")
     sources = " ".join(p.text for p in cited_passages)
     for amount, meant in quantities.wrong_scale(cleaned, sources):
         found.append(f"{amount.text} is not the amount in the sources "

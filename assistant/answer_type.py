@@ -27,6 +27,14 @@ _QUANTITY = re.compile(
     r"多少|几|幾|いくつ|何人|どのくらい|どれくらい",
     re.I,
 )
+# "Where", in the languages of the eval set: the answer is a place.
+_PLACE = re.compile(
+    r"\b(?:where|in which city|in what city|which (?:\w+ )?city|где|в каком(?: \w+)? "
+    r"(?:городе|месте)|di mana|di kota mana|ở đâu|tại đâu|ở thành phố nào|où|dans quelle ville|"
+    r"wo|in welcher stadt|an welchem ort)\b|어디|어느\s*(?:곳|도시|지역)|哪里|哪裡|哪儿|"
+    r"哪个(?:地方|城市)|哪座城市|どこ|どの都市",
+    re.I,
+)
 _YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)")
 _NUMBER = re.compile(r"\d")
 
@@ -37,6 +45,10 @@ def expected_answer_type(question: str) -> AnswerType:
     if _QUANTITY.search(question):
         return "quantity"
     return "other"
+
+
+def asks_where(question: str) -> bool:
+    return bool(_PLACE.search(question))
 
 
 def can_answer(answer_type: AnswerType, passage: str) -> bool:

@@ -1,11 +1,13 @@
 """Names of places and people across languages (`prompts/names.json`).
 
 The small model reads "в Фукуоке" (Phu Quoc, in Russian) and writes "Fukuoka"; it reads
-"Choi Young-sam" and writes the better-known "Lee Jae-myung". Two uses follow:
+"Choi Young-sam" and writes the better-known "Lee Jae-myung". Three uses follow:
 - ``annotate`` adds the asker's form after a foreign-script name in the evidence, so the model
   need not transliterate;
 - ``unsupported`` lists names in an answer that its cited sources (and the question) do not
-  contain, whatever language either is written in.
+  contain, whatever language either is written in;
+- ``misplaced`` lists the places an answer to "where?" names when its sources mention them,
+  but not as where anything happens ("Seoul will support ..." is the Korean side).
 
 Matching is forgiving where writing varies: Latin names ignore case, diacritics and spacing
 ("Tô Lâm" = "To Lam", "Hanoi" = "Ha Noi"), Russian names take case endings ("Ханое",
@@ -69,16 +71,30 @@ def _pattern(form: str) -> tuple[re.Pattern[str], bool]:
 
 
 @cache
+def _text() -> str:
+    return resources.files("assistant").joinpath("prompts", "names.json").read_text(
+        encoding="utf-8")
+
+
+@cache
 def entities() -> dict[str, dict[str, list[str]]]:
-    return parse(resources.files("assistant").joinpath("prompts", "names.json")
-                 .read_text(encoding="utf-8"))
+    return parse(_text())
+
+
+@cache
+def places() -> frozenset[str]:
+    """Ids of the entries that are places (the rest are people)."""
+    entities()  # the file is checked there
+    return frozenset(e["id"] for e in json.loads(_text())["entities"]
+                     if e.get("kind", "place") == "place")
 
 
 def _well_formed(entry: object) -> bool:
     if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
         return False
     forms = entry.get("forms")
-    return (isinstance(forms, dict) and bool(forms.get("en"))
+    return (entry.get("kind", "place") in ("place", "person")
+            and isinstance(forms, dict) and bool(forms.get("en"))
             and all(isinstance(written, list) and written
                     and all(isinstance(f, str) and f.strip() for f in written)
                     for written in forms.values()))
@@ -97,7 +113,8 @@ def parse(text: str) -> dict[str, dict[str, list[str]]]:
             raise ConfigError(
                 f"{where}: entry {n} must look like "
                 '{"id": "hanoi", "forms": {"en": ["Hanoi"], "ru": ["Ханой"]}} '
-                "(an id, and non-empty lists of names per language, English included).")
+                "(an id, and non-empty lists of names per language, English included; "
+                'people add "kind": "person").')
         out[entry["id"]] = entry["forms"]
     if not out:
         raise ConfigError(f'{where} has no "entities" list.')
@@ -173,6 +190,43 @@ def unsupported(answer: str, sources: Sequence[str]) -> list[str]:
     known = {m.entity for s in sources for m in mentions(s)}
     return list(dict.fromkeys(answer[m.start:m.end] for m in mentions(answer)
                               if m.entity not in known))
+
+
+# A place said to be where something happens: after "in", "в городе", "tại thành phố", "di
+# kota", "à", "in der Stadt" (folded text), before "에서" or "で", after "在".
+_LOCATIVE_BEFORE = re.compile(
+    r"(?:^|[^\w])(?:in|at|во?|на|tai|o|trong|di|a|au|en|dans|im|nach)\s+"
+    r"(?:(?:the|la|le|der|dem)\s+)?(?:(?:city|town|province|capital|port|городе|провинции|"
+    r"столице|thanh pho|tinh|thu do|kota|provinsi|ibu kota|ville|stadt|provinz|hauptstadt)"
+    r"\s+(?:of\s+|de\s+|d')?)?$")
+_LOCATIVE_AFTER = re.compile(r"^\s*(?:시|市|도|省)?\s*(?:에서|에|で|に)")
+_LOCATIVE_CJK_BEFORE = re.compile(r"[在于於][\u4e00-\u9fff]{0,4}$")
+
+
+def located(text: str) -> set[str]:
+    """Places that ``text`` says something is in or happens in: "АТЭС-2027 в Фукуоке" locates
+    Phu Quoc; "что Сеул окажет поддержку" (Seoul as the Korean government) locates nothing."""
+    found = set()
+    for m in mentions(text):
+        if m.entity not in places():
+            continue
+        before = fold(text[max(0, m.start - 40):m.start])[0]
+        if (_LOCATIVE_BEFORE.search(before) or _LOCATIVE_CJK_BEFORE.search(before)
+                or _LOCATIVE_AFTER.match(text[m.end:m.end + 6])):
+            found.add(m.entity)
+    return found
+
+
+def misplaced(answer: str, sources: Sequence[str]) -> list[str]:
+    """The places an answer to "where?" names (as written there) when no source says that
+    anything happens in any of them; empty when one of them is, or when it names no known
+    place. The small model answers "Seoul" from "Seoul will support Vietnam in organising
+    APEC 2027": the name is in the source, but not as the place asked for."""
+    named = [m for m in mentions(answer) if m.entity in places()]
+    where = set().union(*(located(s) for s in sources))
+    if not named or any(m.entity in where for m in named):
+        return []
+    return list(dict.fromkeys(answer[m.start:m.end] for m in named))
 
 
 def prefer_hints(text: str) -> str:

@@ -326,7 +326,10 @@ class Assistant:
         # The failed attempt points at its passage only by its sentences whose facts are in
         # the sources: an invented date would lead to whichever passage shares its digits.
         pointer = grounding.real_facts(attempt, evidence, question)
-        return grounding.attribute(f"{pointer} {question}", evidence, question)
+        quotable = grounding.could_answer(evidence, question)
+        best = grounding.attribute(f"{pointer} {question}", [evidence[n - 1] for n in quotable],
+                                   question)
+        return quotable[best - 1]
 
     def _extractive(self, best: int, language: str, evidence: list[Passage], question: str,
                     passages: list[Passage]) -> tuple[str, list[Citation]]:

@@ -156,6 +156,18 @@ def test_a_place_the_sources_do_not_name_is_asked_again(
     assert answer.attempts == 2 and answer.text == "APEC 2027 will take place in Phu Quoc [1]."
 
 
+def test_asked_where_a_name_the_source_uses_for_the_actor_is_not_the_answer(
+        bot_with: Callable[..., Assistant], tiny_corpus: Path) -> None:
+    (tiny_corpus / "seoul.txt").write_text("Seoul will support Vietnam in organising APEC 2027.")
+    probe = bot_with()
+    n = next(i for i, p in enumerate(probe.retrieve(APEC_Q)[:5], 1) if "Seoul" in p.text)
+    bot = bot_with(f"Seoul will host APEC 2027 [{n}].", f"APEC 2027 will be in Seoul [{n}].")
+    answer = bot.ask(APEC_Q)
+    assert "do not say that it happens in Seoul" in bot.llm.calls[1][-1].content
+    assert answer.fallback == "extractive" and "Phu Quoc" in answer.text
+    assert [c.doc_id for c in answer.citations] == ["apec"]
+
+
 VI_TRADE_Q = "Việt Nam và Hàn Quốc đặt mục tiêu thương mại bao nhiêu vào năm 2030?"
 ENGLISH = "Vietnam and Korea want 150 billion USD of trade by 2030 [1]."
 

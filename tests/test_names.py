@@ -76,6 +76,40 @@ def test_an_answer_naming_what_its_source_does_not_is_a_problem() -> None:
                               "What was said in Hanoi?") == []
 
 
+def test_a_place_is_located_only_where_the_source_says_something_happens_there() -> None:
+    assert names.located(RU_VENUE) == {"phu_quoc"}
+    for text, where in [
+        ("что Сеул окажет поддержку Вьетнаму в подготовке АТЭС-2027", set()),
+        ("Во второй половине 30 октября в городе Кёнджу (Республика Корея)", {"gyeongju"}),
+        ("At the talks in Gyeongju city on October 30", {"gyeongju"}),
+        ("The festival will take place in the city of Suwon, RoK", {"suwon"}),
+        ("Festival diadakan di kota Suwon", {"suwon"}), ("Lễ hội tại thành phố Suwon", {"suwon"}),
+        ("회담은 경주에서 열렸다", {"gyeongju"}), ("峰会将在富国岛举行", {"phu_quoc"}),
+        ("the Vice Mayor of Ulsan City met To Lam", set()),
+        ("To Lam met him in Hanoi", {"hanoi"}),  # a person is never a place
+    ]:
+        assert names.located(text) == where, text
+
+
+def test_asked_where_a_place_the_source_does_not_put_anything_in_is_a_problem() -> None:
+    # "Seoul will support ... APEC 2027" names Seoul, as the Korean side, not as the venue.
+    seoul = _passage("что Сеул окажет поддержку Вьетнаму в организации АТЭС-2027.")
+    given = [seoul, _passage(RU_VENUE)]
+    where = "Which Vietnamese city will host APEC 2027?"
+    assert grounding.problems("Seoul will host APEC 2027 [1].", "en", given, where) == [
+        "the cited sources do not say that it happens in Seoul: name the place where they say "
+        "it happens"]
+    assert grounding.problems("Phu Quoc will host APEC 2027 [2].", "en", given, where) == []
+    # Not asked where; or no known place named: nothing to check.
+    assert grounding.problems("Seoul will support it [1].", "en", given,
+                              "Who will support APEC 2027?") == []
+    assert grounding.problems("The Korean side will host it [1].", "en", given, where) == []
+    # The quoted fallback is looked for among passages that place something somewhere.
+    assert grounding.could_answer(given, where) == [2]
+    assert grounding.could_answer(given, "Who will support APEC 2027?") == [1, 2]
+    assert grounding.real_facts("Seoul will host APEC 2027 [1].", given, where) == ""
+
+
 def test_marker_moves_to_the_passage_that_names_the_person() -> None:
     given = [_passage("Ambassador Choi Young-sam was received on June 5.", "en"),
              _passage("To Lam met President Lee Jae-myung on June 5.", "en")]
@@ -119,6 +153,7 @@ def test_every_name_has_an_english_form_and_no_form_is_shared() -> None:
     '{"entities": [{"id": "hue", "forms": {"vi": ["Huế"]}}]}',  # no English form
     '{"entities": [{"id": "hue", "forms": {"en": []}}]}',
     '{"entities": [{"forms": {"en": ["Hue"]}}]}',
+    '{"entities": [{"id": "hue", "kind": "city", "forms": {"en": ["Hue"]}}]}',
     '{"entities": []}',
     '{"entities": [',
 ])
