@@ -284,10 +284,26 @@ def misplaces(answer: str, passages: Sequence[Passage], question: str) -> list[s
     return names.misplaced(_MARKER.sub(" ", answer), [p.text for p in passages])
 
 
+def off_topic(cited: Sequence[Passage], passages: Sequence[Passage], question: str
+              ) -> list[str]:
+    """Terms the question asks about (APEC, ODA) that a given passage mentions and no cited
+    one does: asked where Korea will expand its ODA, the small model answers from the
+    investment sentence beside the ODA one."""
+    asked = names.topics(question)
+    if not asked:
+        return []
+    cited_topics = set().union(*(names.topics(p.text) for p in cited))
+    given = set().union(*(names.topics(p.text) for p in passages))
+    return [names.form_in(t, "en") for t in sorted(asked & given - cited_topics)]
+
+
 def could_answer(passages: Sequence[Passage], question: str) -> list[int]:
-    """Numbers (1-based) of the passages an answer could be quoted from: for "where?", those
-    that say where something happens, when any does; else all."""
+    """Numbers (1-based) of the passages an answer could be quoted from: those that mention
+    the terms the question asks about, when any does; of these, asked "where?", those that
+    say where something happens, when any does."""
     every = list(range(1, len(passages) + 1))
+    if asked := names.topics(question):
+        every = [n for n in every if asked & names.topics(passages[n - 1].text)] or every
     if not asks_where(question):
         return every
     return [n for n in every if names.located(passages[n - 1].text)] or every
@@ -390,6 +406,9 @@ def problems(text: str, language: str, passages: Sequence[Passage], question: st
     elif wrong := misplaces(cleaned, cited_passages, question):
         found.append(f"the cited sources do not say that it happens in {', '.join(wrong)}: "
                      "name the place where they say it happens")
+    if missed := off_topic(cited_passages, passages, question):
+        found.append(f"the cited sources do not mention {', '.join(missed)}: answer from the "
+                     "source that does")
     sources = " ".join(p.text for p in cited_passages)
     for amount, meant in quantities.wrong_scale(cleaned, sources):
         found.append(f"{amount.text} is not the amount in the sources "

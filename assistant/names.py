@@ -1,13 +1,15 @@
 """Names of places and people across languages (`prompts/names.json`).
 
 The small model reads "в Фукуоке" (Phu Quoc, in Russian) and writes "Fukuoka"; it reads
-"Choi Young-sam" and writes the better-known "Lee Jae-myung". Three uses follow:
+"Choi Young-sam" and writes the better-known "Lee Jae-myung". Four uses follow:
 - ``annotate`` adds the asker's form after a foreign-script name in the evidence, so the model
   need not transliterate;
 - ``unsupported`` lists names in an answer that its cited sources (and the question) do not
   contain, whatever language either is written in;
 - ``misplaced`` lists the places an answer to "where?" names when its sources mention them,
-  but not as where anything happens ("Seoul will support ..." is the Korean side).
+  but not as where anything happens ("Seoul will support ..." is the Korean side);
+- ``topics`` finds the terms (APEC, ODA) a question asks about in any of their forms, so
+  that an answer can be held to a passage that is about them.
 
 Matching is forgiving where writing varies: Latin names ignore case, diacritics and spacing
 ("Tô Lâm" = "To Lam", "Hanoi" = "Ha Noi"), Russian names take case endings ("Ханое",
@@ -81,19 +83,26 @@ def entities() -> dict[str, dict[str, list[str]]]:
     return parse(_text())
 
 
+KINDS = ("place", "person", "term")
+NAMES = ("place", "person")
+
+
 @cache
-def places() -> frozenset[str]:
-    """Ids of the entries that are places (the rest are people)."""
+def kinds() -> dict[str, str]:
+    """Each entry's kind: a place (the default), a person, or a term such as APEC or ODA."""
     entities()  # the file is checked there
-    return frozenset(e["id"] for e in json.loads(_text())["entities"]
-                     if e.get("kind", "place") == "place")
+    return {e["id"]: e.get("kind", "place") for e in json.loads(_text())["entities"]}
+
+
+def places() -> frozenset[str]:
+    return frozenset(e for e, kind in kinds().items() if kind == "place")
 
 
 def _well_formed(entry: object) -> bool:
     if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
         return False
     forms = entry.get("forms")
-    return (entry.get("kind", "place") in ("place", "person")
+    return (entry.get("kind", "place") in KINDS
             and isinstance(forms, dict) and bool(forms.get("en"))
             and all(isinstance(written, list) and written
                     and all(isinstance(f, str) and f.strip() for f in written)
@@ -114,7 +123,7 @@ def parse(text: str) -> dict[str, dict[str, list[str]]]:
                 f"{where}: entry {n} must look like "
                 '{"id": "hanoi", "forms": {"en": ["Hanoi"], "ru": ["Ханой"]}} '
                 "(an id, and non-empty lists of names per language, English included; "
-                'people add "kind": "person").')
+                'people add "kind": "person", terms such as APEC "kind": "term").')
         out[entry["id"]] = entry["forms"]
     if not out:
         raise ConfigError(f'{where} has no "entities" list.')
@@ -122,23 +131,26 @@ def parse(text: str) -> dict[str, dict[str, list[str]]]:
 
 
 @cache
-def _patterns() -> list[tuple[str, re.Pattern[str], str, bool]]:
+def _patterns(wanted: tuple[str, ...]) -> list[tuple[str, re.Pattern[str], str, bool]]:
     out = []
     for entity, forms in entities().items():
+        if kinds()[entity] not in wanted:
+            continue
         for written in dict.fromkeys(f for fs in forms.values() for f in fs):
             pattern, stemmed = _pattern(written)
             out.append((entity, pattern, fold(written)[0], stemmed))
     return out
 
 
-def mentions(text: str) -> list[Mention]:
-    """Known names in ``text``, in order. Latin and Cyrillic names start with a capital
+def mentions(text: str, wanted: tuple[str, ...] = NAMES) -> list[Mention]:
+    """Known names in ``text`` (of the ``wanted`` kinds: places and people unless asked), in
+    order. Latin and Cyrillic names start with a capital
     ("hue" is not Huế). Overlaps: the longer match wins, then a written form over a form plus
     an ending over a stem with another ending ("Фукуоке" is Phu Quoc's "Фукуок" + "е" rather
     than Fukuoka's "Фукуок(а)")."""
     folded, where = fold(text)
     found = []
-    for entity, pattern, written, stemmed in _patterns():
+    for entity, pattern, written, stemmed in _patterns(wanted):
         for m in pattern.finditer(folded):
             if text[where[m.start()]].islower():
                 continue
@@ -215,6 +227,11 @@ def located(text: str) -> set[str]:
                 or _LOCATIVE_AFTER.match(text[m.end:m.end + 6])):
             found.add(m.entity)
     return found
+
+
+def topics(text: str) -> set[str]:
+    """The terms (APEC, ODA, ...) that ``text`` mentions, in any of their written forms."""
+    return {m.entity for m in mentions(text, ("term",))}
 
 
 def misplaced(answer: str, sources: Sequence[str]) -> list[str]:

@@ -110,6 +110,25 @@ def test_asked_where_a_place_the_source_does_not_put_anything_in_is_a_problem() 
     assert grounding.real_facts("Seoul will host APEC 2027 [1].", given, where) == ""
 
 
+def test_a_cited_passage_must_mention_the_term_asked_about_when_one_given_does() -> None:
+    investment = _passage("Korea will support investment in infrastructure and energy.", "en")
+    oda = _passage("Korea akan memperluas dukungan ODA untuk infrastruktur dan iklim.", "id")
+    given = [investment, oda]
+    asked = "В каких областях Корея расширит официальную помощь развитию (ОПР)?"
+    assert names.topics(asked) == {"oda"} and names.topics(oda.text) == {"oda"}
+    assert grounding.problems("Корея поможет в инфраструктуре [1].", "ru", given, asked) == [
+        "the cited sources do not mention ODA: answer from the source that does"]
+    assert grounding.problems("Корея поможет в инфраструктуре [2].", "ru", given, asked) == []
+    # No given passage mentions it, or the question names no term: nothing to check.
+    assert grounding.problems("Корея поможет в инфраструктуре [1].", "ru", [investment],
+                              asked) == []
+    assert grounding.problems("Корея поможет в инфраструктуре [1].", "ru", given,
+                              "Где Корея поможет?") == []
+    assert grounding.could_answer(given, asked) == [2]
+    # Terms are not names: they are neither annotated in prompts nor checked as names.
+    assert names.mentions("ODA APEC АТЭС") == [] and names.annotate("ОПР", "en") == "ОПР"
+
+
 def test_marker_moves_to_the_passage_that_names_the_person() -> None:
     given = [_passage("Ambassador Choi Young-sam was received on June 5.", "en"),
              _passage("To Lam met President Lee Jae-myung on June 5.", "en")]
@@ -146,7 +165,7 @@ def test_every_name_has_an_english_form_and_no_form_is_shared() -> None:
         for written in {f for fs in forms.values() for f in fs}:
             key = names.fold(written)[0]
             assert owners.setdefault(key, entity) == entity, f"{written!r} names two entities"
-            assert [m.entity for m in names.mentions(written)] == [entity], written
+            assert [m.entity for m in names.mentions(written, names.KINDS)] == [entity], written
 
 
 @pytest.mark.parametrize("text", [
