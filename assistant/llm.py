@@ -32,7 +32,7 @@ from llama_index.core.base.llms.types import (
 from llama_index.core.llms.custom import CustomLLM
 from pydantic import PrivateAttr
 
-from .config import Settings
+from .config import Settings, require_model_requests
 from .errors import ConfigError, ModelError
 
 BUNDLED_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
@@ -95,6 +95,7 @@ class LocalLlamaLLM(CustomLLM):
     _server: Any = PrivateAttr()
     _lock: threading.Lock = PrivateAttr()
     _api_key: str = PrivateAttr()
+    _usage: dict[str, int] = PrivateAttr()
 
     def __init__(self, model_path: Path, threads: int = 2, context_window: int = 4096,
                  **kwargs: Any) -> None:
@@ -124,6 +125,8 @@ class LocalLlamaLLM(CustomLLM):
         except Exception as exc:
             raise ModelError(f"Could not load the local model {model_path}: {exc}") from None
         self._lock = threading.Lock()
+        self._usage = dict.fromkeys(
+            ("calls", "prompt_tokens", "cached_tokens", "generated_tokens"), 0)
 
     @classmethod
     def class_name(cls) -> str:
@@ -136,6 +139,19 @@ class LocalLlamaLLM(CustomLLM):
     @property
     def api_key(self) -> str:
         return self._api_key
+
+    @property
+    def usage(self) -> dict[str, int]:
+        """Running totals since load: requests, prompt tokens processed, prompt tokens taken
+        from the cache, tokens generated. Prompt processing is most of the latency here, so
+        the benchmark reports these per question."""
+        return dict(self._usage)
+
+    def _count(self, timings: dict[str, Any]) -> None:
+        self._usage["calls"] += 1
+        self._usage["prompt_tokens"] += int(timings.get("prompt_n") or 0)
+        self._usage["cached_tokens"] += int(timings.get("cache_n") or 0)
+        self._usage["generated_tokens"] += int(timings.get("predicted_n") or 0)
 
     @property
     def metadata(self) -> LLMMetadata:
@@ -159,6 +175,7 @@ class LocalLlamaLLM(CustomLLM):
             result = self._server.handle_chat_completions(self._request(messages, kwargs))
         if "error" in result:
             raise ModelError(f"The local model failed: {result['error']}")
+        self._count(result.get("timings") or {})
         text = result["choices"][0]["message"].get("content") or ""
         return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=text),
                             raw=result)
@@ -186,6 +203,8 @@ class LocalLlamaLLM(CustomLLM):
                     raise ModelError(f"The local model failed: {item}")
                 if "error" in item:
                     raise ModelError(f"The local model failed: {item['error']}")
+                if "timings" in item:  # only the last chunk has them
+                    self._count(item["timings"])
                 delta = (item.get("choices") or [{}])[0].get("delta", {}).get("content") or ""
                 if delta:
                     text += delta
@@ -212,11 +231,7 @@ class LocalLlamaLLM(CustomLLM):
 
 def build_llm(settings: Settings) -> Any:
     """The configured LLM, passed explicitly to whatever needs it (never llama-index globals)."""
-    if not settings.allow_model_requests:
-        raise ModelError(
-            "Real model requests are disabled (ASSISTANT_ALLOW_MODEL_REQUESTS=false); "
-            "unit tests must pass a fake LLM explicitly."
-        )
+    require_model_requests(settings, "unit tests must pass a fake LLM explicitly.")
     if settings.llm == "openai":
         from llama_index.llms.openai_like import OpenAILike
 

@@ -260,7 +260,7 @@ class Assistant:
         # that fails too, the model has nothing to say from the sources.
         echoed = grounding.echoes_question(text, question)
         if echoed:
-            found = [grounding.ECHO_PROBLEM]
+            found = [grounding.problem("echo")]
         else:
             text, found = self._repair(text, language, evidence, asked)
         if found and (self.settings.retry_on_problems or echoed):

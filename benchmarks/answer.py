@@ -17,11 +17,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 from assistant import Assistant
 from assistant.config import PROJECT_ROOT
 from assistant.evaluate import load_qa, percentile
+
+T = TypeVar("T")
 
 COLD_START = """
 import time; t0 = time.perf_counter()
@@ -47,6 +52,25 @@ def _p(values: list[float]) -> dict[str, int]:
     return {"p50": round(percentile(values, 0.5)), "p95": round(percentile(values, 0.95))}
 
 
+def _measured(llm: Any, run: Callable[[], T]) -> tuple[T, dict[str, int]]:
+    """What ``run`` returned and what the model did for it: calls, prompt tokens processed
+    (after the cache), tokens generated. Prompt tokens are most of the latency on a CPU."""
+    before = dict(getattr(llm, "usage", {}))
+    result = run()
+    after = dict(getattr(llm, "usage", {}))
+    return result, {k: after[k] - before.get(k, 0) for k in after}
+
+
+def _work(usages: list[dict[str, int]]) -> dict[str, float] | None:
+    if not usages or not usages[0]:
+        return None  # a backend that does not count tokens
+    return {
+        "calls_mean": round(sum(u["calls"] for u in usages) / len(usages), 2),
+        "prompt_tokens_p50": round(percentile([u["prompt_tokens"] for u in usages], 0.5)),
+        "generated_tokens_p50": round(percentile([u["generated_tokens"] for u in usages], 0.5)),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--every", type=int, default=5, help="use every Nth eval question")
@@ -67,20 +91,26 @@ def main() -> None:
                           chunk_overlap_sentences=0, generator=ours.llm)
         naive.sync_corpus()
         naive_answer(naive, "warm-up")
-        naive_ms = [naive_answer(naive, i.question)[1] for i in items]
+        naive_runs = [_measured(ours.llm, partial(naive_answer, naive, i.question))
+                      for i in items]
         ours.ask("warm-up question about trade")
-        answers = [ours.ask(i.question, history=i.history) for i in items]
+        ours_runs = [_measured(ours.llm, partial(ours.ask, i.question, history=i.history))
+                     for i in items]
+    naive_ms = [ms for (_, ms), _ in naive_runs]
+    answers = [a for a, _ in ours_runs]
     ours_ms = [a.timings["total_ms"] for a in answers]
     first = [a.timings["first_token_ms"] for a in answers if "first_token_ms" in a.timings]
     rss_mb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
 
-    out = {
+    out: dict[str, Any] = {
         "questions": len(items),
         "naive_ms": _p(naive_ms),
         "ours_ms": _p(ours_ms),
         "ours_retries": sum(1 for a in answers if a.attempts > 1),
         "ours_extractive": sum(1 for a in answers if a.fallback),
+        "naive_model_work": _work([u for _, u in naive_runs]),
+        "ours_model_work": _work([u for _, u in ours_runs]),
         "ours_first_token_ms_p50": round(percentile(first, 0.5)) if first else None,
         "speedup_p50": round(percentile(naive_ms, 0.5) / percentile(ours_ms, 0.5), 2),
         "cold_start_s": {"median": round(sorted(cold)[1], 2), "all": [round(c, 2) for c in cold]},
@@ -93,6 +123,11 @@ def main() -> None:
     rows = (("naive (top-3 chunks, no checks)", "naive_ms"), ("this pipeline", "ours_ms"))
     for name, key in rows:
         print(f"| {name} | {out[key]['p50']} | {out[key]['p95']} |")
+    for name, key in (("naive", "naive_model_work"), ("this pipeline", "ours_model_work")):
+        if out[key]:
+            print(f"{name}: {out[key]['calls_mean']} model calls a question, p50 "
+                  f"{out[key]['prompt_tokens_p50']} prompt tokens processed, "
+                  f"{out[key]['generated_tokens_p50']} generated")
     print(f"speed-up at p50: {out['speedup_p50']}x; first token p50: "
           f"{out['ours_first_token_ms_p50']} ms")
     print(f"cold start with an existing index: median {out['cold_start_s']['median']} s; "

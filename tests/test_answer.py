@@ -235,7 +235,7 @@ def test_answer_that_only_echoes_the_question_is_an_abstention(
     bot = bot_with(question + " [1]", question)
     answer = bot.ask(question)
     assert len(bot.llm.calls) == 2  # past the relevance floor; asked once more, echoed again
-    assert grounding.ECHO_PROBLEM in bot.llm.calls[1][-1].content
+    assert grounding.problem("echo") in bot.llm.calls[1][-1].content
     assert answer.abstained and answer.citations == []
     assert not grounding.echoes_question("The 2030 trade target is 150 billion USD [1].",
                                          "What is the 2030 trade target?")

@@ -76,12 +76,18 @@ def test_off_topic_and_injection_abstain(bot: Assistant) -> None:
         assert answer.abstained and not answer.citations, answer.text
 
 
-def test_stream_events_in_order(bot: Assistant) -> None:
+def test_stream_events_in_order(bot: Assistant, local_llm: LocalLlamaLLM) -> None:
+    before = local_llm.usage
     events = list(bot.stream("What trade target did the two countries set for 2030?"))
     assert isinstance(events[0], Sources)
     assert any(isinstance(e, Delta) for e in events)
     final = events[-1]
     assert isinstance(final, Answer) and final.timings["first_token_ms"] > 0
+    # The benchmark's token figures come from these counters, streamed calls included.
+    after = local_llm.usage
+    assert after["calls"] > before["calls"]
+    assert after["prompt_tokens"] > before["prompt_tokens"]
+    assert after["generated_tokens"] > before["generated_tokens"]
 
 
 def test_local_listener_requires_the_random_key(local_llm: LocalLlamaLLM) -> None:
