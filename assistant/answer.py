@@ -193,8 +193,6 @@ def asks_to_override(question: str, language: str) -> bool:
     return _says("override_phrases", question.strip(), language)
 
 
-
-
 # How a sentence ends when it asks (the Korean and Japanese forms also get a full stop).
 _QUESTION_END = re.compile(r"(\?|？|나요|까요|습니까|ですか|ましたか|吗)\s*[.。]?$")
 
@@ -382,8 +380,6 @@ def answer_language(text: str, fallback: str, keep_quotes: bool = False) -> str:
 
 def _without_quotes(text: str) -> str:
     return re.sub(r"[“«「\"„].*?[”»」\"“]", " ", text)
-
-
 
 
 def _cited_or_all(cited: Sequence[int], passages: Sequence[Passage]) -> list[Passage]:

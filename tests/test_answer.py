@@ -5,6 +5,8 @@ Retrieval is real (tiny corpus, local embedder); only the generator is faked.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -674,3 +676,18 @@ def test_foreign_script_inside_an_answer_is_a_problem() -> None:
         "Latin")
     assert grounding.foreign_script("축제 주제는 “We are together”입니다 (APEC)", "ko") is None
     assert grounding.foreign_script("Hai nước đặt mục tiêu", "vi") is None
+
+
+def test_every_retry_reason_the_code_gives_is_in_problems_json() -> None:
+    package = Path(grounding.__file__).parent
+    table = json.loads((package / "prompts" / "problems.json").read_text(encoding="utf-8"))
+    used = {kind for module in ("answer.py", "service.py")
+            for kind in re.findall(r'problem\("(\w+)"', (package / module).read_text())}
+    assert used and used <= set(table), used - set(table)
+    # Retries are told the problem in the model's words; a translation-only repair is chosen
+    # by the wording the two language problems share.
+    assert grounding.only_language_is_wrong([grounding.problem(
+        "wrong_language", found="Korean", wanted="Vietnamese")])
+    assert grounding.only_language_is_wrong([grounding.problem(
+        "mixed_script", wanted="Russian", foreign="Latin")])
+    assert not grounding.only_language_is_wrong([grounding.problem("numbers", numbers="300")])
