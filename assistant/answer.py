@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -79,21 +79,21 @@ def prompt(name: str) -> str:
     return resources.files("assistant").joinpath("prompts", name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=1)
+@cache
+def prompt_data(name: str) -> Any:
+    """A JSON file of prompts/, parsed once (shared: callers must not change it)."""
+    return json.loads(prompt(name))
+
+
 def messages() -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = json.loads(prompt("messages.json"))
-    return data
-
-
-@lru_cache(maxsize=1)
-def _problems() -> dict[str, str]:
-    data: dict[str, str] = json.loads(prompt("problems.json"))
+    data: dict[str, dict[str, str]] = prompt_data("messages.json")
     return data
 
 
 def problem(kind: str, **fields: str) -> str:
     """A reason to send an answer back to the model (prompts/problems.json)."""
-    return _problems()[kind].format(**fields)
+    template: str = prompt_data("problems.json")[kind]
+    return template.format(**fields)
 
 
 def message(kind: str, language: str) -> str:
@@ -135,7 +135,7 @@ def base_chat() -> list[Any]:
     from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
     chat = [ChatMessage(role=MessageRole.SYSTEM, content=prompt("system.txt"))]
-    for ex in json.loads(prompt("examples.json")):
+    for ex in prompt_data("examples.json"):
         user = prompt("user.txt").format(sources=ex["sources"], history="",
                                          question=ex["question"],
                                          language=language_label(ex["language"]))
@@ -516,7 +516,8 @@ def foreign_script(text: str, language: str) -> str | None:
 
 
 def only_language_is_wrong(found: Sequence[str]) -> bool:
-    starts = tuple(_problems()[k].split("{")[0] for k in ("wrong_language", "mixed_script"))
+    table = prompt_data("problems.json")
+    starts = tuple(table[k].split("{")[0] for k in ("wrong_language", "mixed_script"))
     return len(found) == 1 and found[0].startswith(starts)
 
 

@@ -7,14 +7,12 @@ scripts or telemetry from the internet.
 from __future__ import annotations
 
 import html
-import json
 import logging
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
 
-from .answer import Answer, Citation, language_label, prompt
+from .answer import Answer, Citation, language_label, prompt_data
 from .errors import AssistantError
 from .retrieve import Passage
 from .service import Assistant, Delta, Sources
@@ -43,9 +41,8 @@ a.cite {text-decoration: none; font-weight: 600;}
 """
 
 
-@lru_cache(maxsize=1)
 def _ui() -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = json.loads(prompt("ui.json"))
+    data: dict[str, dict[str, str]] = prompt_data("ui.json")
     return data
 
 
