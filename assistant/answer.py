@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 from . import names, quantities
-from .answer_type import asks_where
+from .answer_type import asks_where, expected_answer_type
 from .chunking import split_sentences
 from .language import detect_language
 from .lexical import tokenize
@@ -397,6 +397,9 @@ def problems(text: str, language: str, passages: Sequence[Passage], question: st
         return [problem("empty")]
     if not re.search(r"[^\W\d_]{2,}", words):
         found.append(problem("only_figure"))
+    elif expected_answer_type(question) == "quantity" and not quantities.has_figure(words):
+        # "How much has Samsung invested?" answered with what Samsung does: no answer at all.
+        found.append(problem("no_figure"))
     lang = answer_language(cleaned, language)
     wanted = language_label(language)
     if lang != language:
@@ -513,6 +516,16 @@ def foreign_script(text: str, language: str) -> str | None:
     if found is None and own and len(_LATIN_WORD.findall(_without_quotes(text))) >= 2:
         return "Latin"
     return found
+
+
+_ASIDE = re.compile(r"\s*[(（]([^()（）]*)[)）]")
+
+
+def without_foreign_asides(text: str, language: str) -> str:
+    """The answer without bracketed asides in a script foreign to ``language``: the model
+    copies a name's source form after its hint and garbles it ("Gyeongju City (Kёнджu)"),
+    which leaves a sound answer with a stray foreign word."""
+    return _ASIDE.sub(lambda m: "" if foreign_script(m.group(1), language) else m.group(0), text)
 
 
 def only_language_is_wrong(found: Sequence[str]) -> bool:

@@ -56,6 +56,7 @@ class Assistant:
         self._llm_lock = threading.Lock()
         self._span_vectors: dict[str, list[float]] = {}
         self._abstentions: dict[str, str] = {}
+        self._translations: dict[tuple[str, str], str] = {}
 
     @property
     def llm(self) -> Any:
@@ -308,6 +309,10 @@ class Assistant:
         text = grounding.reattribute(grounding.repair_scales(text, language, evidence), evidence,
                                      question)
         found = grounding.problems(text, language, evidence, question)
+        if grounding.only_language_is_wrong(found):
+            plain = grounding.without_foreign_asides(text, language)
+            if plain != text and not grounding.problems(plain, language, evidence, question):
+                return plain, []
         if found and (lead := grounding.supported_lead(text, language, evidence, question)):
             return lead, []
         if grounding.only_language_is_wrong(found):
@@ -473,6 +478,16 @@ class Assistant:
         return self._abstentions[language]
 
     def _translate_text(self, text: str, language: str) -> str:
+        """The model's translation, remembered: a retry often repeats the answer it replaces,
+        and the same foreign sentence is quoted for related questions (each costs seconds)."""
+        key = (text, language)
+        if key not in self._translations:
+            if len(self._translations) > 2_000:
+                self._translations.clear()
+            self._translations[key] = self._ask_translation(text, language)
+        return self._translations[key]
+
+    def _ask_translation(self, text: str, language: str) -> str:
         from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
         # Names are put in the target language first: the model would transliterate them.

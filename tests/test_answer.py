@@ -186,10 +186,12 @@ def test_answer_in_the_wrong_language_is_translated(bot_with: Callable[..., Assi
 
 def test_wrong_language_falls_back_to_translated_sentence(
         bot_with: Callable[..., Assistant]) -> None:
-    # answer, its translation (still English), retry, its translation, then the source sentence
-    bot = bot_with(ENGLISH, ENGLISH, ENGLISH, ENGLISH,
+    # answer, its translation (still English), the same answer again (its translation is
+    # remembered, not asked for twice), then the source sentence translated
+    bot = bot_with(ENGLISH, ENGLISH, ENGLISH,
                    "Việt Nam và Hàn Quốc đặt mục tiêu thương mại 150 tỷ USD vào năm 2030.")
     answer = bot.ask(VI_TRADE_Q)
+    assert len(bot.llm.calls) == 4
     assert answer.language == "vi" and answer.fallback == "extractive" and answer.attempts == 2
     assert answer.text.startswith("Nguồn [1] cho biết (bản dịch): Việt Nam")
     citation = answer.citations[0]
@@ -199,11 +201,43 @@ def test_wrong_language_falls_back_to_translated_sentence(
 
 def test_fallback_quotes_when_the_translation_changes_a_number(
         bot_with: Callable[..., Assistant]) -> None:
-    bot = bot_with(ENGLISH, ENGLISH, ENGLISH, ENGLISH,
+    bot = bot_with(ENGLISH, ENGLISH, ENGLISH,
                    "Việt Nam và Hàn Quốc đặt mục tiêu thương mại 160 tỷ USD vào năm 2030.")
     answer = bot.ask(VI_TRADE_Q)
     assert answer.fallback == "extractive" and answer.citations[0].translation is None
     assert answer.text.startswith("Theo nguồn [1]: “") and "150 billion" in answer.text
+
+
+def test_copied_foreign_form_in_brackets_is_dropped_without_asking_again(
+        bot_with: Callable[..., Assistant]) -> None:
+    probe = bot_with()
+    n = next(i for i, p in enumerate(probe.retrieve(APEC_Q)[:5], 1) if "Phu Quoc" in p.text)
+    bot = bot_with(
+        f"Das APEC-Gipfeltreffen 2027 findet in der Stadt Phu Quoc (Фукуoк) statt [{n}].")
+    answer = bot.ask("Wo findet das APEC-Gipfeltreffen 2027 statt?")
+    assert answer.attempts == 1 and answer.fallback is None and len(bot.llm.calls) == 1
+    assert answer.text == "Das APEC-Gipfeltreffen 2027 findet in der Stadt Phu Quoc statt [1]."
+    # Brackets in the answer's own script stay.
+    assert grounding.without_foreign_asides("In Phu Quoc (Kien Giang) [1].", "de") == (
+        "In Phu Quoc (Kien Giang) [1].")
+
+
+def test_answer_without_a_figure_to_how_much_is_asked_again(
+        bot_with: Callable[..., Assistant]) -> None:
+    probe = bot_with()
+    n = _trade_number(probe)
+    bot = bot_with(f"Vietnam and Korea want to expand their trade strongly [{n}].",
+                   f"They aim for 150 billion USD of trade by 2030 [{n}].")
+    answer = bot.ask("How much trade do Vietnam and Korea aim for by 2030?")
+    assert answer.attempts == 2
+    assert answer.text == "They aim for 150 billion USD of trade by 2030 [1]."
+    assert "states no figure" in bot.llm.calls[1][-1].content
+    trade = _passage("t", "Samsung expands its factories.", "en")
+    no_figure = grounding.problem("no_figure")
+    assert no_figure in grounding.problems("Samsung expands its factories [1].", "en", [trade],
+                                           "How much has Samsung invested in Vietnam?")
+    assert not grounding.problems("Samsung expands its factories [1].", "en", [trade],
+                                  "What does Samsung do in Vietnam?")
 
 
 def test_mistranslated_scale_is_rewritten_without_asking_again(
