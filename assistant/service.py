@@ -55,7 +55,6 @@ class Assistant:
         self._llm = generator
         self._llm_lock = threading.Lock()
         self._span_vectors: dict[str, list[float]] = {}
-        self._abstentions: dict[str, str] = {}
         self._translations: dict[tuple[str, str], str] = {}
 
     @property
@@ -461,21 +460,19 @@ class Assistant:
 
     def _not_in_sources(self, language: str) -> str:
         """The abstention in the asker's language: the fixed text where messages.json has one,
-        else the English one translated by the model once per language and kept. English
-        stands when the translation comes back in another language (kept too: asking again
-        costs seconds each time) or the model fails (not kept: it may be back next time)."""
+        else the English one translated by the model (once per language: translations are
+        remembered). English stands when the translation comes back in another language or
+        the model fails (a failure is not remembered: the model may be back next time)."""
         fixed = grounding.messages()["not_in_sources"]
         if language in fixed:
             return fixed[language]
-        if language not in self._abstentions:
-            try:
-                translated = self._translate_text(fixed["en"], language)
-            except ModelError as exc:
-                log.warning("could not translate the abstention into %s: %s", language, exc)
-                return fixed["en"]
-            ok = translated and grounding.answer_language(translated, "?") == language
-            self._abstentions[language] = translated if ok else fixed["en"]
-        return self._abstentions[language]
+        try:
+            translated = self._translate_text(fixed["en"], language)
+        except ModelError as exc:
+            log.warning("could not translate the abstention into %s: %s", language, exc)
+            return fixed["en"]
+        ok = translated and grounding.answer_language(translated, "?") == language
+        return translated if ok else fixed["en"]
 
     def _translate_text(self, text: str, language: str) -> str:
         """The model's translation, remembered: a retry often repeats the answer it replaces,
