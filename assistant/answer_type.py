@@ -59,7 +59,52 @@ def can_answer(answer_type: AnswerType, passage: str) -> bool:
     return False
 
 
-def could_state(answer_type: AnswerType, text: str) -> bool:
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+          r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|"
+          r"январ\w*|феврал\w*|март\w*|апрел\w*|ма[яйе]|июн\w*|июл\w*|август\w*|"
+          r"сентябр\w*|октябр\w*|ноябр\w*|декабр\w*|Januari|Februari|Maret|Mei|Juni|Juli|"
+          r"Agustus|Oktober|Desember|janvier|février|mars|avril|mai|juin|juillet|août|"
+          r"septembre|octobre|novembre|décembre|Januar|Februar|März|Dezember)")
+_DAY = r"\d{1,2}(?:\s*(?:-|–|—|to|bis|au|по|до|hingga|sampai)\s*\d{1,2})?"
+# Calendar dates: "May 3 to 4", "3-4 мая", "ngày 5/6", "tháng 10", "6월 5일", "10月30日".
+_DATE = re.compile(
+    rf"(?<!\d){_DAY}\.?\s+{_MONTH}\b|\b{_MONTH}\s+{_DAY}(?!\d)|"
+    r"\b(?:ngày|tháng)\s+\d{1,2}(?:\s*[/-]\s*\d{1,2})*|\d{1,2}\s*[월月](?:\s*\d{1,2}\s*[일日])?|"
+    r"\d{1,2}\s*[일日]",
+    re.I,
+)
+_CURRENCY = (r"(?:US\$|\$|USD|US dollars?|dollars?|Dollar|dolar|доллар\w*|долл\.?|đô la|"
+             r"달러|美元|ドル|won|원|euros?|€|₩|VND|đồng)")
+_NUM_WORDS = r"\d[\d.,]*(?:\s*[^\W\d_]{1,12}){0,2}"
+# A sum of money: a currency sign or word right before or after an amount and its scale word.
+_MONEY = re.compile(rf"{_CURRENCY}\s*{_NUM_WORDS}|\d[\d.,]*\s*(?:[^\W\d_]{{1,12}}\s*)?"
+                    rf"{_CURRENCY}", re.I)
+# Questions about money or about a date, where a sum or a date is the answer.
+_ASKS_MONEY = re.compile(
+    r"trade|turnover|invest|value|GDP|budget|dollar|USD|торгов|товарооборот|инвест|ВВП|"
+    r"доллар|perdagangan|nilai|investasi|thương mại|kim ngạch|đầu tư|giá trị|교역|무역|투자|"
+    r"달러|贸易|貿易|投资|投資|美元|commerce|échanges|Handel|Wert",
+    re.I,
+)
+_ASKS_DATE = re.compile(r"date|дат[аеуы]|числа|tanggal|ngày|날짜|며칠|日付|几号|哪天|Datum", re.I)
+
+
+def asks_count(question: str) -> bool:
+    """A how-many question that a year, a date or a sum of money cannot answer."""
+    return (expected_answer_type(question) == "quantity" and not _ASKS_MONEY.search(question)
+            and not _ASKS_DATE.search(question))
+
+
+def could_state(answer_type: AnswerType, text: str, question: str = "") -> bool:
     """Whether a sentence can state an answer of this type at all: a date or an amount needs
-    a figure ("May 3 to 4" has no year, so any figure counts)."""
-    return answer_type == "other" or has_figure(text)
+    a figure ("May 3 to 4" has no year, so any figure counts). Given the question, "how many
+    tourists?" is not answered by years, calendar dates or sums of money, which the small
+    model copies from a neighbouring clause; a question about trade or a date keeps them."""
+    if answer_type != "quantity" or not question:
+        return answer_type == "other" or has_figure(text)
+    text = re.sub(r"\[\d+\]", " ", text)
+    if not _ASKS_DATE.search(question):
+        text = _DATE.sub(" ", text)
+    if not _ASKS_MONEY.search(question):
+        text = _MONEY.sub(" ", text)
+    return has_figure(_YEAR.sub(" ", text))

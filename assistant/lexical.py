@@ -14,7 +14,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
+# A word ends where its script changes: "APECは" and "kuotaと" hold the Latin words "apec"
+# and "kuota", which the bigrams of a mixed run would hide.
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]+|[\uac00-\ud7a3]+|"
+                    r"[^\W\d_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]+", re.UNICODE)
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 PREFIX = 5

@@ -288,7 +288,8 @@ class Assistant:
             return
         if found:
             best = self._extractive_source(first, evidence, asked)
-            if not could_state(expected_answer_type(question), evidence[best - 1].text):
+            if not could_state(expected_answer_type(question), evidence[best - 1].text,
+                               asked):
                 # Asked when or how many, with no figure to quote: the model's figures were
                 # invented, and the sources do not say.
                 yield abstain(attempts)

@@ -123,6 +123,25 @@ def test_could_state() -> None:
     assert could_state("quantity", "обменялись пятью миллионами туристов")
     assert not could_state("quantity", "The city prepares new venues.")
     assert could_state("other", "The city prepares new venues.")
+    # Asked how many people: years, dates and sums of money do not answer it.
+    tourists = "Roughly how many tourists travelled between the two countries in 2024?"
+    assert not could_state("quantity", "Trade should reach US$150 billion by 2030 [1].", tourists)
+    assert not could_state("quantity", "The festival runs from May 3 to 4, 2025.", tourists)
+    assert not could_state("quantity", "Фестиваль пройдёт с 3 по 4 мая.", "Сколько туристов?")
+    assert could_state("quantity", "In 2024 there were 5 million visits [1].", tourists)
+    assert could_state("quantity", "пятью миллионами туристов", "Сколько туристов?")
+    # Asked about trade or a date, the sum or the date is the answer.
+    assert could_state("quantity", "US$150 billion by 2030", "How much trade by 2030?")
+    assert could_state("quantity", "pada 30 Oktober", "Tanggal berapa mereka bertemu?")
+
+
+def test_a_quote_for_how_many_must_state_a_count() -> None:
+    given = [_passage("t", "Trade should reach US$150 billion by 2030.", "en"),
+             _passage("v", "The festival runs from May 3 to 4.", "en"),
+             _passage("r", "В 2024 году страны обменялись пятью миллионами туристов.", "ru")]
+    assert grounding.could_answer(given, "How many tourists came in 2024?") == [3]
+    # Asked about money, any figure may be it: the choice is left to the wording.
+    assert grounding.could_answer(given, "How much is Samsung's investment?") == [1, 2, 3]
 
 
 def test_bare_marker_then_invented_facts_is_an_abstention(
@@ -240,6 +259,35 @@ def test_answer_without_a_figure_to_how_much_is_asked_again(
                                   "What does Samsung do in Vietnam?")
 
 
+TOURISTS_Q = "How many tourists travelled between the two countries in 2024?"
+
+
+def test_sum_of_money_for_how_many_tourists_is_asked_again(
+        bot_with: Callable[..., Assistant]) -> None:
+    evidence = bot_with().retrieve(TOURISTS_Q)[:5]
+    trade = next(n for n, p in enumerate(evidence, 1) if p.doc_id == "trade")
+    tourism = next(n for n, p in enumerate(evidence, 1) if p.doc_id == "tourism")
+    bot = bot_with(f"Vietnam and Korea aim for 150 billion USD of trade by 2030 [{trade}].",
+                   f"In 2024 the two countries exchanged five million tourists [{tourism}].")
+    answer = bot.ask(TOURISTS_Q)
+    assert answer.attempts == 2 and not answer.fallback
+    assert "sums of money" in bot.llm.calls[1][-1].content
+    assert [c.doc_id for c in answer.citations] == ["tourism"]
+
+
+def test_quote_for_how_many_comes_from_a_passage_with_a_count(
+        bot_with: Callable[..., Assistant]) -> None:
+    evidence = bot_with().retrieve(TOURISTS_Q)[:5]
+    trade = next(n for n, p in enumerate(evidence, 1) if p.doc_id == "trade")
+    wrong = f"Vietnam and Korea aim for 150 billion USD of trade by 2030 [{trade}]."
+    translation = "In 2024 the countries exchanged five million tourists."
+    bot = bot_with(wrong, wrong, translation)
+    answer = bot.ask(TOURISTS_Q)
+    assert answer.fallback == "extractive" and answer.attempts == 2
+    assert [c.doc_id for c in answer.citations] == ["tourism"]
+    assert "пятью миллионами" in bot.llm.calls[2][-1].content and translation in answer.text
+
+
 def test_mistranslated_scale_is_rewritten_without_asking_again(
         bot_with: Callable[..., Assistant]) -> None:
     probe = bot_with()
@@ -280,6 +328,13 @@ def test_answer_that_only_echoes_the_question_is_an_abstention(
     back = "[2] Korea는 베트남에 대한 ODA 지원을 늘리겠다고 했나요."
     assert grounding.echoes_question(back, asked)
     assert grounding.echoes_question("What is the target? [1]", "Tell me the trade target.")
+    # "Yes" answers a yes/no question, never a which-, who- or when-question.
+    yes = "네, 한국은 ODA 지원을 늘리겠다고 했으며, 이는 기사 [1]에서 확인할 수 있습니다."
+    assert grounding.echoes_question(yes, asked)
+    assert grounding.echoes_question("Yes, they met [1].", "When did they meet?")
+    assert not grounding.echoes_question("Yes, it is 150 billion USD [1].",
+                                         "Is the 2030 trade target 150 billion USD?")
+    assert not grounding.echoes_question("Да, к 2030 году [1].", "Правда ли, что цель к 2030?")
 
 
 def test_echo_then_a_real_answer_is_used(bot_with: Callable[..., Assistant]) -> None:
@@ -567,6 +622,16 @@ def test_marker_follows_the_passage_whose_words_the_answer_copies() -> None:
                                  [center, thanks], question).endswith("[2].")
 
 
+def test_one_latin_word_copied_into_a_japanese_answer_moves_the_marker() -> None:
+    quota = _passage("id", "Presiden Korea akan meningkatkan kuota pekerja Vietnam.", "id")
+    other = _passage("en", "Vietnam wishes to enhance labour cooperation with Ulsan.", "en")
+    question = "韓国側は何を約束しましたか？"
+    assert grounding.reattribute("韓国側はkuotaを増やすと約束しました[2]。", [quota, other],
+                                 question) == "韓国側はkuotaを増やすと約束しました[1]。"
+    # In a Latin-script answer one shared word is still chance.
+    assert grounding.copied_from("The kuota grows [2].", [quota, other], [2], "") is None
+
+
 def test_no_swap_when_the_answer_copies_the_cited_passage() -> None:
     cited = _passage("id", "Segera mendirikan Pusat Kebudayaan Vietnam di Korea.", "id")
     near = _passage("en", "President Cuong thanked President Lee for the reception.", "en")
@@ -626,6 +691,9 @@ def test_translation_is_cut_out_of_the_models_wrapping() -> None:
     reply = "日本語に翻訳すると、以下の通りです。\n\n- 祭りは5月3日に開催されます。\n\n[1]"
     assert grounding.translation_only(reply) == "祭りは5月3日に開催されます。"
     assert grounding.translation_only("Dịch vụ tăng 7%.\n\n[1]") == "Dịch vụ tăng 7%."
+    # A label on the translation's own line goes; a name before a colon is the text itself.
+    assert grounding.translation_only("日本語訳: 枠を増やします。") == "枠を増やします。"
+    assert grounding.translation_only("Gyeongju: встреча там") == "Gyeongju: встреча там"
     assert grounding.keeps_amounts("5 juta wisatawan pada 2024", "5 млн туристов в 2024 году")
     assert not grounding.keeps_amounts("5 juta wisatawan", "Пять миллионов туристов")
     assert grounding.keeps_amounts("ngày 5/6", "on June 5")
@@ -710,6 +778,11 @@ def test_foreign_script_inside_an_answer_is_a_problem() -> None:
         "Latin")
     assert grounding.foreign_script("축제 주제는 “We are together”입니다 (APEC)", "ko") is None
     assert grounding.foreign_script("Hai nước đặt mục tiêu", "vi") is None
+    # One lower-case Latin fragment written onto kana: copied, or a word broken off halfway.
+    assert grounding.foreign_script("韓国側はkuotaと業種を増やす", "ja") == "Latin"
+    assert grounding.foreign_script("インフォラストラクture、エネルギー", "ja") == "Latin"
+    assert grounding.foreign_script("5kgの米とiPhoneを買い、Samsungは投資した", "ja") is None
+    assert grounding.foreign_script("대사는 Choi Young-sam입니다", "ko") is None
 
 
 def test_every_retry_reason_the_code_gives_is_in_problems_json() -> None:

@@ -156,6 +156,9 @@ def test_tokenizer_scripts() -> None:
     assert "베트" in ko and "베트남과" in ko
     zh = tokenize("越南和韩国")
     assert "越南" in zh and "韩国" in zh
+    # A Latin word written onto kana or Hangul is still a word, not letter bigrams.
+    assert {"apec", "kuota", "gdp"} <= set(tokenize("APECは kuotaと 한국GDP가"))
+    assert "ap" not in tokenize("APECは")
 
 
 def test_bm25_ranks_matching_document_first() -> None:
