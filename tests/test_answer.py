@@ -262,27 +262,31 @@ def test_answer_without_a_figure_to_how_much_is_asked_again(
 TOURISTS_Q = "How many tourists travelled between the two countries in 2024?"
 
 
-def test_sum_of_money_for_how_many_tourists_is_asked_again(
-        bot_with: Callable[..., Assistant]) -> None:
-    evidence = bot_with().retrieve(TOURISTS_Q)[:5]
-    trade = next(n for n, p in enumerate(evidence, 1) if p.doc_id == "trade")
-    tourism = next(n for n, p in enumerate(evidence, 1) if p.doc_id == "tourism")
-    bot = bot_with(f"Vietnam and Korea aim for 150 billion USD of trade by 2030 [{trade}].",
+def _numbered(bot: Assistant, question: str, doc_id: str) -> int:
+    evidence = bot.retrieve(question)[: bot.settings.evidence_passages]
+    return next(n for n, p in enumerate(evidence, 1) if p.doc_id == doc_id)
+
+
+def test_year_for_how_many_tourists_is_asked_again(bot_with: Callable[..., Assistant]) -> None:
+    probe = bot_with()
+    apec, tourism = _numbered(probe, TOURISTS_Q, "apec"), _numbered(probe, TOURISTS_Q, "tourism")
+    # Its only figure is a year that its source holds: every other check passes it.
+    bot = bot_with(f"APEC 2027 will take place in Phu Quoc [{apec}].",
                    f"In 2024 the two countries exchanged five million tourists [{tourism}].")
     answer = bot.ask(TOURISTS_Q)
     assert answer.attempts == 2 and not answer.fallback
-    assert "sums of money" in bot.llm.calls[1][-1].content
+    assert grounding.problem("wrong_figure") in bot.llm.calls[1][-1].content
     assert [c.doc_id for c in answer.citations] == ["tourism"]
 
 
 def test_quote_for_how_many_comes_from_a_passage_with_a_count(
         bot_with: Callable[..., Assistant]) -> None:
-    evidence = bot_with().retrieve(TOURISTS_Q)[:5]
-    trade = next(n for n, p in enumerate(evidence, 1) if p.doc_id == "trade")
-    wrong = f"Vietnam and Korea aim for 150 billion USD of trade by 2030 [{trade}]."
+    apec = _numbered(bot_with(), TOURISTS_Q, "apec")
+    wrong = f"APEC 2027 will take place in Phu Quoc [{apec}]."
     translation = "In 2024 the countries exchanged five million tourists."
     bot = bot_with(wrong, wrong, translation)
     answer = bot.ask(TOURISTS_Q)
+    # The failed answer's real facts point at the APEC passage; it states no count.
     assert answer.fallback == "extractive" and answer.attempts == 2
     assert [c.doc_id for c in answer.citations] == ["tourism"]
     assert "пятью миллионами" in bot.llm.calls[2][-1].content and translation in answer.text
