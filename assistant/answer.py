@@ -198,12 +198,18 @@ _QUESTION_END = re.compile(r"(\?|？|나요|까요|습니까|ですか|ました
 
 
 # Words that ask which, what, who, why or how. Words that also open yes/no questions ("was",
-# "que", "что", "ли") are left out: a "yes" to those is an answer.
+# "que", "что") or are English words too ("comment") are left out.
 _WH = re.compile(
     r"\b(?:what|which|who|whom|whose|why|how|какие|какой|какая|каких|кто|кого|почему|"
-    r"siapa|mengapa|bagaimana|quels?|quelles?|pourquoi|comment|welche[nrs]?|wer|wen|wem|"
+    r"siapa|mengapa|bagaimana|quels?|quelles?|pourquoi|welche[nrs]?|wer|wen|wem|"
     r"warum)\b|무엇|무슨|어떤|어느|누구|누가|어떻게|什么|哪|谁|为什么|怎么|如何|何を|何が|"
     r"どの|どんな|誰|なぜ|どう",
+    re.I,
+)
+# A yes/no question may hold a wh-word in a clause: "Did the leader who visited Seoul sign?"
+_YES_NO = re.compile(
+    r"^\s*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|ist|sind|"
+    r"hat|haben|wird|werden|kann|est-ce|apakah)\b|\bли\b|không\s*[?？]|吗|是否|是不是|有没有",
     re.I,
 )
 _YES = re.compile(r"^(?:yes|да|vâng|ya|oui|ja|네|예|はい|是的|对)\s*[,，、.!]", re.I)
@@ -215,8 +221,8 @@ def echoes_question(text: str, question: str) -> bool:
     stripped = _MARKER.sub(" ", text).strip()
     if _QUESTION_END.search(stripped):  # a question back is no answer either
         return True
-    if _YES.match(stripped) and (_WH.search(question)
-                                 or expected_answer_type(question) != "other"):
+    if _YES.match(stripped) and not _YES_NO.search(question) and (
+            _WH.search(question) or expected_answer_type(question) != "other"):
         return True  # "Yes, Korea will raise its ODA" to "in which fields?" says nothing
     words = [t for t in tokenize(stripped) if not t.endswith("~")]
     asked = set(tokenize(question))

@@ -73,12 +73,14 @@ _DATE = re.compile(
     r"\d{1,2}\s*[일日]",
     re.I,
 )
-_CURRENCY = (r"(?:US\$|\$|USD|US dollars?|dollars?|Dollar|dolar|доллар\w*|долл\.?|đô la|"
-             r"달러|美元|ドル|won|원|euros?|€|₩|VND|đồng)")
-_NUM_WORDS = r"\d[\d.,]*(?:\s*[^\W\d_]{1,12}){0,2}"
-# A sum of money: a currency sign or word right before or after an amount and its scale word.
-_MONEY = re.compile(rf"{_CURRENCY}\s*{_NUM_WORDS}|\d[\d.,]*\s*(?:[^\W\d_]{{1,12}}\s*)?"
-                    rf"{_CURRENCY}", re.I)
+# A sum of money: a currency sign before an amount and its scale word ("US$150 billion"), or
+# a currency word after them ("150 млрд долларов", "1,500억 달러"). Only after: "won 5 medals".
+_MONEY = re.compile(
+    r"(?:US\$|\$|USD|€|₩)\s*\d[\d.,]*(?:\s*[^\W\d_]{1,12})?|"
+    r"\d[\d.,]*\s*(?:[^\W\d_]{1,12}\s*)?(?:USD|US dollars?|dollars?|Dollar|dolar|доллар\w*|"
+    r"долл\b|đô la|달러|美元|ドル|won\b|원|euros?\b|Euro\b|VND|đồng)",
+    re.I,
+)
 # Questions about money or about a date, where a sum or a date is the answer.
 _ASKS_MONEY = re.compile(
     r"trade|turnover|invest|value|GDP|budget|dollar|USD|торгов|товарооборот|инвест|ВВП|"

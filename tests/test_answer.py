@@ -133,6 +133,8 @@ def test_could_state() -> None:
     # Asked about trade or a date, the sum or the date is the answer.
     assert could_state("quantity", "US$150 billion by 2030", "How much trade by 2030?")
     assert could_state("quantity", "pada 30 Oktober", "Tanggal berapa mereka bertemu?")
+    assert not could_state("quantity", "150 млрд долларов к 2030 году", "Сколько туристов?")
+    assert could_state("quantity", "Korea won 5 medals.", "How many medals did Korea win?")
 
 
 def test_a_quote_for_how_many_must_state_a_count() -> None:
@@ -339,6 +341,8 @@ def test_answer_that_only_echoes_the_question_is_an_abstention(
     assert not grounding.echoes_question("Yes, it is 150 billion USD [1].",
                                          "Is the 2030 trade target 150 billion USD?")
     assert not grounding.echoes_question("Да, к 2030 году [1].", "Правда ли, что цель к 2030?")
+    assert not grounding.echoes_question("Yes, he did [1].",
+                                         "Did the leader who visited Seoul sign it?")
 
 
 def test_echo_then_a_real_answer_is_used(bot_with: Callable[..., Assistant]) -> None:
