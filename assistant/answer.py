@@ -522,9 +522,10 @@ def copied_from(answer: str, passages: Sequence[Passage], cited: Sequence[int],
     return best + 1 if shared[best] >= least else None
 
 
+_KANA_HAN_HANGUL = r"\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3"
 _LATIN = r"A-Za-z\u00c0-\u024f\u1e00-\u1eff"
 _LATIN_RUN = re.compile(rf"(?<![{_LATIN}])[a-z\u00df-\u024f\u1e00-\u1eff]{{3,}}(?![{_LATIN}])")
-_NON_LATIN = re.compile(r"[\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]")
+_NON_LATIN = re.compile(rf"[\u0400-\u04ff{_KANA_HAN_HANGUL}]")
 _SCRIPTS = {
     "Cyrillic": re.compile(r"[\u0400-\u04ff]{2,}"),
     "Hangul": re.compile(r"[\uac00-\ud7a3]"),
@@ -545,8 +546,8 @@ _LATIN_WORD = re.compile(r"(?<![^\W\d_])[a-z\u00df-\u024f\u1e00-\u1eff]{2,}(?![^
 # a word copied from a source, or one the model broke off halfway. Units follow a digit.
 # "Young-samは" is a name: the parts of a hyphenated word belong to it.
 _GLUED_LATIN = re.compile(
-    r"(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3])[a-z]{3,}(?![A-Za-z'’-])|"
-    r"(?<![\dA-Za-z'’-])[a-z]{3,}(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3])")
+    rf"(?<=[{_KANA_HAN_HANGUL}])[a-z]{{3,}}(?![A-Za-z'’-])|"
+    rf"(?<![\dA-Za-z'’-])[a-z]{{3,}}(?=[{_KANA_HAN_HANGUL}])")
 
 
 def foreign_script(text: str, language: str) -> str | None:

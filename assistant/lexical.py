@@ -16,10 +16,12 @@ from collections.abc import Sequence
 
 # A word ends where its script changes: "APECは" and "kuotaと" hold the Latin words "apec"
 # and "kuota", which the bigrams of a mixed run would hide.
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]+|[\uac00-\ud7a3]+|"
-                    r"[^\W\d_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]+", re.UNICODE)
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_CJK_LETTERS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"  # kana and Han
+_HANGUL_LETTERS = r"\uac00-\ud7a3"
+_TOKEN = re.compile(rf"\d+(?:[.,]\d+)*|[{_CJK_LETTERS}]+|[{_HANGUL_LETTERS}]+|"
+                    rf"[^\W\d_{_CJK_LETTERS}{_HANGUL_LETTERS}]+", re.UNICODE)
+_HANGUL = re.compile(f"[{_HANGUL_LETTERS}]")
+_CJK = re.compile(f"[{_CJK_LETTERS}]")
 PREFIX = 5
 
 
