@@ -17,7 +17,15 @@ from importlib import resources
 from typing import Any
 
 from . import names, quantities
-from .answer_type import asks_count, asks_where, could_state, expected_answer_type
+from .answer_type import (
+    asks_count,
+    asks_where,
+    could_state,
+    drop_days,
+    expected_answer_type,
+    months_as_numbers,
+    named_months,
+)
 from .chunking import split_sentences
 from .language import detect_language
 from .lexical import tokenize
@@ -289,13 +297,15 @@ def unsupported_numbers(answer: str, cited: Sequence[Passage], question: str = "
     another scale word ("1,500억" for "150 billion") counts as contained. The question's
     numbers count only where the cited passages hold them (small ones always: a "5/6" asked
     is a "June 5" written): "the 2027 summit [2]" citing a passage about 2025 is not grounded,
-    whatever another passage says."""
+    whatever another passage says. A month the answer writes as a number ("5월 3일") counts as
+    contained where a cited passage names that month ("May 3 to 4")."""
     given = " ".join([ground_question(question, cited)] + [p.text for p in cited])
     allowed = numbers(given)
     values = [a.value for a in quantities.amounts(given)]
     for amount in quantities.amounts(_MARKER.sub(" ", answer)):
         if amount.scaled and any(quantities.same(amount.value, v) for v in values):
             allowed |= numbers(amount.text)
+    allowed |= months_as_numbers(answer) & named_months(given)
     return {n for n in numbers(answer) if n not in allowed}
 
 
@@ -373,10 +383,17 @@ def _sentences(text: str) -> list[str]:
 def real_facts(answer: str, passages: Sequence[Passage], question: str) -> str:
     """The answer's sentences whose numbers and names one of the given passages holds: these
     point at the passage to quote. A sentence that takes its place from one passage and its
-    year from another ("Gyeongju, where the 2027 summit is held") points at neither."""
-    return " ".join(s for s in _sentences(answer)
-                    if any(not invents(s, [p], question) and not misplaces(s, [p], question)
-                           for p in passages))
+    year from another ("Gyeongju, where the 2027 summit is held") points at neither. A day
+    that no passage holds is dropped first: "am 25. August 2025" got its month and year from
+    the passage to quote, and only its day is invented (an invented count or amount makes the
+    whole sentence suspect)."""
+    kept = []
+    for sentence in _sentences(answer):
+        sentence = drop_days(sentence, unsupported_numbers(sentence, passages, question))
+        if any(not invents(sentence, [p], question) and not misplaces(sentence, [p], question)
+               for p in passages):
+            kept.append(sentence)
+    return " ".join(kept)
 
 
 def supported_lead(text: str, language: str, passages: Sequence[Passage], question: str

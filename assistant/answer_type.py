@@ -59,12 +59,30 @@ def can_answer(answer_type: AnswerType, passage: str) -> bool:
     return False
 
 
-_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-          r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|"
-          r"январ\w*|феврал\w*|март\w*|апрел\w*|ма[яйе]|июн\w*|июл\w*|август\w*|"
-          r"сентябр\w*|октябр\w*|ноябр\w*|декабр\w*|Januari|Februari|Maret|Mei|Juni|Juli|"
-          r"Agustus|Oktober|Desember|janvier|février|mars|avril|mai|juin|juillet|août|"
-          r"septembre|octobre|novembre|décembre|Januar|Februar|März|Dezember)")
+# The twelve months as sources name them (en, ru, id, fr, de). English "May" only with its
+# capital: "may" is a verb.
+_MONTH_NAMES = (
+    r"January|Jan|январ\w*|Januari|janvier|Januar",
+    r"February|Feb|феврал\w*|Februari|février|Februar",
+    r"March|Mar|март\w*|Maret|mars|März",
+    r"April|Apr|апрел\w*|avril",
+    r"(?-i:May)|ма[яйе]|Mei|mai",
+    r"June|Jun|июн\w*|Juni|juin",
+    r"July|Jul|июл\w*|Juli|juillet",
+    r"August|Aug|август\w*|Agustus|août",
+    r"September|Sept?|сентябр\w*|septembre",
+    r"October|Oct|октябр\w*|Oktober|octobre",
+    r"November|Nov|ноябр\w*|novembre",
+    r"December|Dec|декабр\w*|Desember|décembre|Dezember",
+)
+_MONTH = "(?:" + "|".join(_MONTH_NAMES) + ")"
+_NAMED_MONTH = [re.compile(rf"(?<!\w)(?:{names})(?!\w)", re.I) for names in _MONTH_NAMES]
+# A number an answer writes as a month: "5월", "10月", "tháng 8", "ngày 5/6", "30/10/2025".
+_MONTH_NUMBER = re.compile(
+    r"(?<!\d)(\d{1,2})\s*[월月]|\btháng\s+(\d{1,2})(?!\d)|"
+    r"\bngày\s+\d{1,2}\s*[/-]\s*(\d{1,2})(?!\d)|(?<![\d/])\d{1,2}/(\d{1,2})/\d{4}(?!\d)",
+    re.I,
+)
 _DAY = r"\d{1,2}(?:\s*(?:-|–|—|to|bis|au|по|до|hingga|sampai)\s*\d{1,2})?"
 # Calendar dates: "May 3 to 4", "3-4 мая", "ngày 5/6", "tháng 10", "6월 5일", "10月30日".
 _DATE = re.compile(
@@ -110,3 +128,24 @@ def could_state(answer_type: AnswerType, text: str, question: str = "") -> bool:
     if not _ASKS_MONEY.search(question):
         text = _MONEY.sub(" ", text)
     return has_figure(_YEAR.sub(" ", text))
+
+
+def named_months(text: str) -> set[str]:
+    """The months ``text`` names in words, as numbers ("в августе 2025" -> {"8"})."""
+    return {str(n) for n, pattern in enumerate(_NAMED_MONTH, 1) if pattern.search(text)}
+
+
+def months_as_numbers(text: str) -> set[str]:
+    """The numbers ``text`` writes as months ("5월 3일" -> {"5"}, "ngày 5/6" -> {"6"})."""
+    return {str(int(m.group(1) or m.group(2) or m.group(3) or m.group(4)))
+            for m in _MONTH_NUMBER.finditer(text)}
+
+
+def drop_days(text: str, days: set[str]) -> str:
+    """``text`` without those of ``days`` that it writes as the day of a date ("am 25. August"
+    -> "am . August"); the same number elsewhere stays."""
+    def drop(date: re.Match[str]) -> str:
+        return re.sub(r"(?<!\d)\d{1,2}(?!\d)",
+                      lambda d: " " if d.group(0) in days else d.group(0), date.group(0))
+
+    return _DATE.sub(drop, text)

@@ -669,6 +669,23 @@ def test_number_helpers() -> None:
     assert grounding.unsupported_numbers("ngày 5/6 [1]", cited, question="ngày 5/6?") == set()
 
 
+def test_a_month_written_as_a_number_is_held_by_a_source_naming_it() -> None:
+    festival = [_passage("en", "The festival takes place in Suwon from May 3 to 4.", "en")]
+    visit = [_passage("ru", "То Лам посетил Корею с государственным визитом в августе 2025.",
+                      "ru")]
+    assert grounding.unsupported_numbers("5월 3일부터 4일까지입니다 [1].", festival) == set()
+    assert grounding.unsupported_numbers("2025年8月に訪問しました[1]。", visit) == set()
+    assert grounding.unsupported_numbers("vào tháng 8 năm 2025 [1]", visit) == set()
+    assert grounding.unsupported_numbers("le 3/5/2025 [1]", festival) == {"2025"}
+    # Only the month the source names, and only where the answer writes a month.
+    assert grounding.unsupported_numbers("6월 3일 [1]", festival) == {"6"}
+    assert grounding.unsupported_numbers("vào tháng 10 năm 2025 [1]", visit) == {"10"}
+    assert grounding.unsupported_numbers("8 thỏa thuận [1]", visit) == {"8"}
+    # "may" is a verb: it names no month.
+    hedged = [_passage("en", "Trade may grow 3 times.", "en")]
+    assert grounding.unsupported_numbers("5월 3일 [1]", hedged) == {"5"}
+
+
 def test_a_year_asked_about_is_not_pinned_on_a_passage_without_it() -> None:
     given = [_passage("a", "APEC 2027 will take place in Phu Quoc.", "en"),
              _passage("b", "The talks were held in Gyeongju during APEC 2025.", "en")]
@@ -691,6 +708,20 @@ def test_a_sentence_joining_two_passages_points_at_neither() -> None:
     # with no pointer left, the question alone picks the passage to quote
     pointer = grounding.real_facts("Gyeongju hosts the 2027 APEC summit [1].", given, asked)
     assert pointer == "" and grounding.attribute(f"{pointer} {asked}", given, asked) == 2
+
+
+def test_an_invented_day_does_not_hide_the_month_and_year_it_came_with() -> None:
+    given = [_passage("a", "To Lam was speaking during his reception in Hanoi on June 5.", "en"),
+             _passage("b", "The agreements reached during the State visit to the RoK by "
+                           "General Secretary To Lam in August 2025.", "en")]
+    asked = "Wann hat To Lam Südkorea einen Staatsbesuch abgestattet?"
+    attempt = "To Lam kam am 25. August 2025 zum Staatsbesuch [2]. Er traf viele Leute [2]."
+    pointer = grounding.real_facts(attempt, given, asked)
+    assert grounding.numbers(pointer) == {"2025"} and "August 2025" in pointer
+    assert grounding.attribute(f"{pointer} {asked}", given, asked) == 2
+    # A number that a passage holds is not dropped: the sentence still joins two passages.
+    joined = "Er sprach am 5. August 2025 beim Empfang [1]."
+    assert grounding.real_facts(joined, given, asked) == ""
 
 
 def test_translation_is_cut_out_of_the_models_wrapping() -> None:
