@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     llm: Literal["local", "openai"] = "local"
     model_path: Path | None = None
     llm_threads: int = Field(default=2, ge=1, le=64)
+    # llama.cpp's copy of the weights into its CPU-specific layout ("repack"): on the 2-core
+    # AMD EPYC (AVX2) this project is measured on it made prompt processing ~25% slower (36 vs
+    # 47 tokens/s, benchmarks/runtime.py) and loading twice as long; other CPUs may gain.
+    llm_repack: bool = False
     llm_context: int = Field(default=4096, ge=512)
     openai_api_key: str | None = Field(
         default=None, validation_alias=AliasChoices("ASSISTANT_OPENAI_API_KEY", "OPENAI_API_KEY")

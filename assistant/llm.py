@@ -98,7 +98,7 @@ class LocalLlamaLLM(CustomLLM):
     _usage: dict[str, int] = PrivateAttr()
 
     def __init__(self, model_path: Path, threads: int = 2, context_window: int = 4096,
-                 **kwargs: Any) -> None:
+                 repack: bool = False, **kwargs: Any) -> None:
         super().__init__(model_name=model_path.name, context_window=context_window, **kwargs)
         try:
             import xllamacpp
@@ -114,6 +114,7 @@ class LocalLlamaLLM(CustomLLM):
         params.n_parallel = 1
         params.cpuparams.n_threads = threads
         params.cpuparams_batch.n_threads = threads
+        params.no_extra_bufts = not repack
         params.hostnames = ["127.0.0.1"]
         self._api_key = secrets.token_urlsafe(32)
         params.api_keys = [self._api_key]
@@ -252,7 +253,8 @@ def build_llm(settings: Settings) -> Any:
             max_retries=1,
         )
     path = settings.model_path or bundled_model_path(settings.cache_dir)
-    return LocalLlamaLLM(path, threads=settings.llm_threads, context_window=settings.llm_context)
+    return LocalLlamaLLM(path, threads=settings.llm_threads, context_window=settings.llm_context,
+                         repack=settings.llm_repack)
 
 
 def describe_backend(settings: Settings) -> str:
