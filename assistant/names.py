@@ -179,9 +179,10 @@ def annotate(text: str, language: str, replace: bool = False,
     """``text`` with the asker's form after each name written otherwise: "в Фукуоке" ->
     "в Фукуоке (Phú Quốc)" for a Vietnamese question; with ``replace``, "в Phú Quốc" (text
     about to be translated, where the original form would only be transliterated again).
-    Names in ``seen`` were annotated already (each costs prompt time); new ones are added."""
+    Names in ``seen`` were annotated already (each costs prompt time); new ones are added.
+    Text to translate has its terms replaced too: the model renders "АТЭС" as "어트스"."""
     out, last = [], 0
-    for m in mentions(text):
+    for m in mentions(text, NAMES + ("term",) if replace else NAMES):
         target = form_in(m.entity, language)
         written = fold(text[m.start:m.end])[0]
         if re.sub(r"\W", "", fold(target)[0]) in re.sub(r"\W", "", written):

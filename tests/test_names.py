@@ -51,6 +51,15 @@ def test_annotation_gives_the_askers_form_of_foreign_names() -> None:
     assert names.annotate(RU_VENUE, "en", replace=True).endswith("в Phu Quoc.")
 
 
+def test_text_to_translate_has_its_terms_replaced_too() -> None:
+    summit = "Лидеры обсудили саммит АТЭС-2027 и ОПР."
+    assert names.annotate(summit, "ko", replace=True) == (
+        "Лидеры обсудили саммит 에이펙-2027 и 공적개발원조.")
+    assert names.annotate(summit, "fr", replace=True) == "Лидеры обсудили саммит APEC-2027 и ODA."
+    # In the answer prompt terms stay as the source writes them (only names get a hint).
+    assert names.annotate(summit, "ko") == summit
+
+
 def test_prompt_sources_carry_the_annotation() -> None:
     text = grounding.format_sources([_passage(RU_VENUE)], "id")
     assert text.startswith("[1] То Лам (To Lam)") and "Фукуоке (Phu Quoc)" in text
