@@ -50,8 +50,9 @@ class Settings(BaseSettings):
     model_path: Path | None = None
     llm_threads: int = Field(default=2, ge=1, le=64)
     # llama.cpp's copy of the weights into its CPU-specific layout ("repack"): on the 2-core
-    # AMD EPYC (AVX2) this project is measured on it made prompt processing ~25% slower (36 vs
-    # 47 tokens/s, benchmarks/runtime.py) and loading twice as long; other CPUs may gain.
+    # AMD EPYC (AVX2) this project is measured on it made prompt processing 17-24% slower (37
+    # vs 45 tokens/s in benchmarks/runtime.py, 36 vs 47 in a first run) and loading slower;
+    # other CPUs may gain.
     llm_repack: bool = False
     llm_context: int = Field(default=4096, ge=512)
     openai_api_key: str | None = Field(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import load_settings
-from assistant.llm import LocalLlamaLLM, bundled_model_path
+from assistant.llm import build_llm
 
 
 def main() -> None:
@@ -29,13 +29,12 @@ def main() -> None:
     from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
     settings = load_settings()
-    path = settings.model_path or bundled_model_path(settings.cache_dir)
     runtimes: dict[str, Any] = {}
     load_s: dict[str, float] = {}
     for name, repack in (("repack", True), ("plain", False)):
         started = time.perf_counter()
-        runtimes[name] = LocalLlamaLLM(path, threads=settings.llm_threads,
-                                       context_window=settings.llm_context, repack=repack)
+        runtimes[name] = build_llm(settings.model_copy(update={"llm": "local",
+                                                               "llm_repack": repack}))
         load_s[name] = round(time.perf_counter() - started, 2)
 
     words = " ".join(p.read_text(encoding="utf-8") for p in
@@ -55,7 +54,8 @@ def main() -> None:
                                "gen_tok_s": timings["predicted_per_second"],
                                "total_s": time.perf_counter() - started})
 
-    out: dict[str, Any] = {"model": path.name, "threads": settings.llm_threads,
+    out: dict[str, Any] = {"model": runtimes["plain"].metadata.model_name,
+                           "threads": settings.llm_threads,
                            "rounds": args.rounds, "runtimes": {}}
     print(f"{'runtime':8s} {'load s':>7s} {'prompt tok/s':>13s} {'gen tok/s':>10s} {'call s':>7s}")
     for name, rows in runs.items():
