@@ -22,9 +22,11 @@ _TIME = re.compile(
     r"什么时候|幾年|何年|いつ",
     re.I,
 )
+# Ordinals ask for a number too ("the 21st president"): "keberapa", "какой по счёту", "第何代".
 _QUANTITY = re.compile(
-    r"\b(?:how many|how much|сколько|berapa|bao nhiêu|combien|wie viele|wie viel)\b|몇|얼마|"
-    r"多少|几|幾|いくつ|何人|どのくらい|どれくらい",
+    r"\b(?:how many|how much|сколько|berapa|ke-?\s?berapa|bao nhiêu|thứ mấy|combien\w*|"
+    r"wie viele|wie viel|wievielt\w*|по сч[её]ту)\b|몇|얼마|多少|几|幾|いくつ|何人|"
+    r"第何|何代|何番|何回|どのくらい|どれくらい",
     re.I,
 )
 # "Where", in the languages of the eval set: the answer is a place.
