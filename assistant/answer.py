@@ -646,6 +646,20 @@ def keeps_amounts(original: str, translated: str) -> bool:
                if a.scaled or a.value >= 100)
 
 
+def keeps_names(original: str, translated: str) -> bool:
+    """Every person, place and term of ``original`` is in ``translated``, in any of its forms.
+    Asked to keep them, the small model still drops them: "саммита 에이펙-2027 в 푸꾸옥"
+    came back as "에피크-2027에서", which no longer says where the summit is."""
+    kinds = names.NAMES + ("term",)
+    kept = {m.entity for m in names.mentions(translated, kinds)}
+    return all(m.entity in kept for m in names.mentions(original, kinds))
+
+
+def faithful(original: str, translated: str) -> bool:
+    """Whether a translation can stand for ``original``: its amounts and its names are kept."""
+    return keeps_amounts(original, translated) and keeps_names(original, translated)
+
+
 def split_markers(text: str) -> tuple[str, str]:
     """The answer's words and its markers, so the words can be translated on their own."""
     markers = "".join(dict.fromkeys(m.group(0) for m in _MARKER.finditer(text)))

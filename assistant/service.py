@@ -320,7 +320,7 @@ class Assistant:
             translated = grounding.repair_scales(
                 grounding.attach_markers(self._translate_text(words, language), markers),
                 language, evidence)
-            if (grounding.keeps_amounts(words, translated)
+            if (grounding.faithful(words, translated)
                     and not grounding.problems(translated, language, evidence, question)):
                 return translated, []
         return text, found
@@ -339,7 +339,8 @@ class Assistant:
     def _extractive(self, best: int, language: str, evidence: list[Passage], question: str,
                     passages: list[Passage]) -> tuple[str, list[Citation]]:
         """The answer when the model's cannot be used: what passage ``best`` says, translated
-        when it is foreign and the translation keeps its numbers, else its sentence quoted."""
+        when it is foreign and the translation keeps its numbers and names, else its sentence
+        quoted."""
         span = evidence[best - 1]
         citations = grounding.make_citations([best], evidence, span.text, question, passages)
         citation = citations[0]
@@ -348,7 +349,7 @@ class Assistant:
             # translates it more faithfully, and faster.
             translated = grounding.repair_scales(
                 self._translate_text(span.text, language), language, [span])
-            if (grounding.keeps_amounts(span.text, translated)
+            if (grounding.faithful(span.text, translated)
                     and not grounding.problems(f"{translated} [1]", language, [span], question)):
                 citation.translation = translated
                 return grounding.message("extractive_translated", language).format(

@@ -210,6 +210,26 @@ def test_asked_where_a_name_the_source_uses_for_the_actor_is_not_the_answer(
     assert [c.doc_id for c in answer.citations] == ["apec"]
 
 
+def test_a_translation_that_drops_a_name_is_not_used_for_a_quote(
+        bot_with: Callable[..., Assistant], tiny_corpus: Path) -> None:
+    (tiny_corpus / "seoul.txt").write_text("Seoul will support Vietnam in organising APEC 2027.")
+    question = "2027년 APEC 정상회의는 어디에서 열리나요?"
+    probe = bot_with()
+    n = next(i for i, p in enumerate(probe.retrieve(question)[:5], 1) if "Seoul" in p.text)
+    wrong = f"APEC 2027은 서울에서 열립니다 [{n}]."
+    # The quoted passage translated without its place: it no longer answers "where?".
+    bot = bot_with(wrong, wrong, "에이펙 2027이 그곳에서 열립니다.")
+    answer = bot.ask(question)
+    assert answer.fallback == "extractive" and len(bot.llm.calls) == 3
+    assert "APEC 2027 will take place in Phu Quoc." in answer.text
+    assert answer.citations[0].translation is None
+    assert [c.doc_id for c in answer.citations] == ["apec"]
+    # Kept in any of its forms, a name is kept.
+    assert grounding.keeps_names("саммита АТЭС-2027 в Фукуоке", "푸꾸옥에서 열리는 에이펙-2027")
+    assert not grounding.keeps_names("саммита АТЭС-2027 в Фукуоке", "에피크-2027에서")
+    assert grounding.faithful("To Lam met 5 juta people", "또 럼은 500만 명을 만났다")
+
+
 VI_TRADE_Q = "Việt Nam và Hàn Quốc đặt mục tiêu thương mại bao nhiêu vào năm 2030?"
 ENGLISH = "Vietnam and Korea want 150 billion USD of trade by 2030 [1]."
 
