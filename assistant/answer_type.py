@@ -22,11 +22,14 @@ _TIME = re.compile(
     r"什么时候|幾年|何年|いつ",
     re.I,
 )
-# Ordinals ask for a number too ("the 21st president"): "keberapa", "какой по счёту", "第何代".
+# Ordinals ask for a number too ("the 21st president"): "keberapa", "какой по счёту", "第何代";
+# so do rates and percentages ("какие темпы роста", "성장률").
 _QUANTITY = re.compile(
     r"\b(?:how many|how much|сколько|berapa|ke-?\s?berapa|bao nhiêu|thứ mấy|combien\w*|"
-    r"wie viele|wie viel|wievielt\w*|по сч[её]ту)\b|몇|얼마|多少|几|幾|いくつ|何人|"
-    r"第何|何代|何番|何回|どのくらい|どれくらい",
+    r"wie viele|wie viel|wievielt\w*|по сч[её]ту|rate|percentage|темп\w*|процент\w*|laju|"
+    r"persentase|tốc độ|tỷ lệ|phần trăm|taux|pourcentage|Wachstumsrate|Prozent\w*)\b|몇|얼마|"
+    r"성장률|증가율|비율|퍼센트|多少|几|幾|いくつ|何人|第何|何代|何番|何回|どのくらい|どれくらい|"
+    r"增长率|增長率|成長率|比率|百分比|割合|パーセント",
     re.I,
 )
 # "Where", in the languages of the eval set: the answer is a place.

@@ -137,15 +137,20 @@ def test_could_state() -> None:
     assert could_state("quantity", "Korea won 5 medals.", "How many medals did Korea win?")
 
 
-def test_an_ordinal_asked_for_is_a_number_the_answer_must_state() -> None:
+def test_an_ordinal_or_a_rate_asked_for_is_a_number_the_answer_must_state() -> None:
     from assistant.answer_type import expected_answer_type
 
     ordinals = ["Lee Jae Myung terpilih sebagai presiden Korea Selatan yang keberapa?",
                 "Каким по счёту президентом Кореи стал Ли Чжэ Мён?",
                 "李在明氏は韓国の第何代大統領に選ばれましたか？", "Der wievielte Präsident ist er?",
                 "Ông Lee là tổng thống thứ mấy của Hàn Quốc?", "이재명은 몇 번째 대통령인가요?"]
-    assert {expected_answer_type(q) for q in ordinals} == {"quantity"}
-    assert expected_answer_type("Siapa presiden Korea Selatan?") == "other"
+    rates = ["Какие темпы роста вьетнамской экономики отметил президент Ли?",
+             "What growth rate did Lee cite?", "Quel taux de croissance a-t-il cité ?",
+             "베트남의 경제 성장률은?", "越南的经济增长率是多少？", "Tốc độ tăng trưởng là gì?"]
+    assert {expected_answer_type(q) for q in ordinals + rates} == {"quantity"}
+    for other in ["Siapa presiden Korea Selatan?", "Which corporate deals were signed?",
+                  "어떤 법률을 언급했나요?"]:
+        assert expected_answer_type(other) == "other"
     given = [_passage("e", "Lee Jae Myung was elected the 21st President of the RoK.", "en")]
     # "The fourth" in words, where the source says 21st: no figure, so it is asked again.
     assert grounding.problem("no_figure") in grounding.problems(
