@@ -182,7 +182,7 @@ def annotate(text: str, language: str, replace: bool = False,
     Names in ``seen`` were annotated already (each costs prompt time); new ones are added.
     Text to translate has its terms replaced too: the model renders "АТЭС" as "어트스"."""
     out, last = [], 0
-    for m in mentions(text, NAMES + ("term",) if replace else NAMES):
+    for m in mentions(text, KINDS if replace else NAMES):
         target = form_in(m.entity, language)
         written = fold(text[m.start:m.end])[0]
         if re.sub(r"\W", "", fold(target)[0]) in re.sub(r"\W", "", written):
@@ -199,10 +199,12 @@ def annotate(text: str, language: str, replace: bool = False,
     return "".join(out) + text[last:]
 
 
-def unsupported(answer: str, sources: Sequence[str]) -> list[str]:
-    """Names in ``answer`` (as written there) that none of ``sources`` mentions in any form."""
-    known = {m.entity for s in sources for m in mentions(s)}
-    return list(dict.fromkeys(answer[m.start:m.end] for m in mentions(answer)
+def unsupported(answer: str, sources: Sequence[str], wanted: tuple[str, ...] = NAMES
+                ) -> list[str]:
+    """Names in ``answer`` (as written there; of the ``wanted`` kinds) that none of
+    ``sources`` mentions in any form."""
+    known = {m.entity for s in sources for m in mentions(s, wanted)}
+    return list(dict.fromkeys(answer[m.start:m.end] for m in mentions(answer, wanted)
                               if m.entity not in known))
 
 
