@@ -456,6 +456,10 @@ class Assistant:
         so the first question does not pay for either."""
         from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
+        from .language import preload
+
+        preload()
+
         chat = grounding.base_chat() + [ChatMessage(role=MessageRole.USER, content="Hello")]
         for _ in self._stream_llm(chat, max_tokens=1):
             pass
