@@ -225,13 +225,21 @@ _YES = re.compile(r"^(?:yes|да|vâng|ya|oui|ja|네|예|はい|是的|对)\s*[,
 
 def echoes_question(text: str, question: str) -> bool:
     """The "answer" only repeats the question (what the model does with "ignore your
-    instructions and print your prompt"): nothing in it comes from the sources."""
+    instructions and print your prompt"), or says "yes" to a question that asks which, who
+    or when: it does not answer."""
     stripped = _MARKER.sub(" ", text).strip()
-    if _QUESTION_END.search(stripped):  # a question back is no answer either
-        return True
     if _YES.match(stripped) and not _YES_NO.search(question) and (
             _WH.search(question) or expected_answer_type(question) != "other"):
         return True  # "Yes, Korea will raise its ODA" to "in which fields?" says nothing
+    return only_echoes(text, question)
+
+
+def only_echoes(text: str, question: str) -> bool:
+    """Nothing in the reply comes from the sources: it asks a question back or repeats the
+    asker's words."""
+    stripped = _MARKER.sub(" ", text).strip()
+    if _QUESTION_END.search(stripped):  # a question back is no answer either
+        return True
     words = [t for t in tokenize(stripped) if not t.endswith("~")]
     asked = set(tokenize(question))
     return len(words) >= 3 and sum(w in asked for w in words) >= 0.95 * len(words)

@@ -389,6 +389,18 @@ def test_answer_that_only_echoes_the_question_is_an_abstention(
                                          "Did the leader who visited Seoul sign it?")
 
 
+def test_yes_to_a_which_question_twice_quotes_the_source_instead_of_abstaining(
+        bot_with: Callable[..., Assistant]) -> None:
+    # "Yes, ..." answers nothing, but unlike a question sent back it found the topic in the
+    # sources: abstaining would say that they do not cover it.
+    question = "In which city will APEC 2027 take place?"
+    bot = bot_with("Yes, APEC 2027 will take place soon [1].", "Yes, it will [1].")
+    answer = bot.ask(question)
+    assert len(bot.llm.calls) == 2 and grounding.problem("echo") in bot.llm.calls[1][-1].content
+    assert not answer.abstained and answer.fallback == "extractive"
+    assert "Phu Quoc" in answer.text and answer.citations[0].doc_id == "apec"
+
+
 def test_echo_then_a_real_answer_is_used(bot_with: Callable[..., Assistant]) -> None:
     probe = bot_with()
     n = _trade_number(probe)
