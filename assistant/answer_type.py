@@ -16,11 +16,20 @@ from .quantities import has_figure
 AnswerType = Literal["time", "quantity", "other"]
 
 _TIME = re.compile(
-    r"\b(?:when|what year|which year|since what year|когда|в каком году|с какого года|"
-    r"kapan|tahun berapa|sejak tahun|khi nào|năm nào|bao giờ|quand|quelle année|"
+    r"\b(?:what year|which year|since what year|как\w* год\w*|с какого года|"
+    r"kapan|tahun berapa|sejak tahun|khi nào|năm nào|bao giờ|quelle année|"
     r"en quelle année|wann|welchem jahr|seit wann)\b|언제|몇\s*년|몇\s*월|哪一年|哪年|何时|何時|"
     r"什么时候|幾年|何年|いつ",
     re.I,
+)
+# "When", "когда" and "quand" also join clauses ("the phrase he used when praising Korea",
+# "что он сказал, когда приехал"): they ask for a time where a sentence starts with them
+# ("And when?" too), before the verb that opens an English question, or right before "?".
+_WHEN = re.compile(
+    r"(?:^|[.?!？。]|\b(?:and|but|so|since|until|till|from|и|а|но|с|до|et|mais|depuis|"
+    r"jusqu'à|à))\s*(?:when|когда|quand)\b|\bwhen\s+(?:did|do|does|is|was|were|will|are|has|"
+    r"have|had|can|could|would|should|shall)\b|\b(?:when|когда|quand)\s*[?？]",
+    re.I | re.M,
 )
 # Ordinals ask for a number too ("the 21st president"): "keberapa", "какой по счёту", "第何代";
 # so do rates and percentages ("какие темпы роста", "성장률").
@@ -45,7 +54,7 @@ _NUMBER = re.compile(r"\d")
 
 
 def expected_answer_type(question: str) -> AnswerType:
-    if _TIME.search(question):
+    if _TIME.search(question) or _WHEN.search(question):
         return "time"
     if _QUANTITY.search(question):
         return "quantity"

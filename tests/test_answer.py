@@ -137,6 +137,19 @@ def test_could_state() -> None:
     assert could_state("quantity", "Korea won 5 medals.", "How many medals did Korea win?")
 
 
+def test_when_asks_for_a_time_only_where_it_opens_a_question() -> None:
+    from assistant.answer_type import expected_answer_type
+
+    asks = ["When did they meet?", "And when?", "Since when have they been partners?",
+            "Who did To Lam receive?\nAnd when?", "Когда установили отношения?", "А когда?",
+            "Quand les relations ont-elles été établies ?", "Et quand ?",
+            "До какого объёма и к какому году хотят довести торговлю?", "А к какому году?"]
+    assert {expected_answer_type(q) for q in asks} == {"time"}
+    joins = ["What famous Korean phrase did To Lam use when expressing hopes for Korea?",
+             "Что сказал Ли, когда приехал в Ханой?", "Qu'a-t-il dit quand il est arrivé ?"]
+    assert {expected_answer_type(q) for q in joins} == {"other"}
+
+
 def test_an_ordinal_or_a_rate_asked_for_is_a_number_the_answer_must_state() -> None:
     from assistant.answer_type import expected_answer_type
 
