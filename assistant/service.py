@@ -260,7 +260,7 @@ class Assistant:
         # that fails too, the model has nothing to say from the sources.
         echoed = grounding.echoes_question(text, question)
         # "Yes, Korea will raise its ODA ... [3]" to "in which fields?" is no answer, but it
-        # found the topic in the sources: if pressed it says "yes" again, a source is quoted.
+        # found the topic in the sources: if the retry echoes too, a source is quoted.
         said_nothing = grounding.only_echoes(text, question)
         if echoed:
             # What else is wrong goes into the retry too: "Yes, Korea will raise its ODA ... in
@@ -277,20 +277,19 @@ class Assistant:
             ]
             retried = grounding.strip_preamble("".join(self._stream_llm(chat)))
             attempts = 2
-            if grounding.is_abstention(retried, language) or (
-                    grounding.echoes_question(retried, question) and said_nothing):
+            echoed_again = grounding.echoes_question(retried, question)
+            if grounding.is_abstention(retried, language) or (echoed_again and said_nothing):
                 yield abstain(attempts)
                 return
-            retried, again = self._repair(retried, language, evidence, asked)
-            if grounding.echoes_question(retried, question):
-                pass  # "Yes, ..." again: the sources are quoted below
-            elif not again:
-                text, found = retried, []
-            elif grounding.is_bare(first) and grounding.invents(retried, evidence, asked):
-                # It could only point at a source number, and when pressed it stated facts
-                # that no source holds: there is nothing grounded to quote.
-                yield abstain(attempts)
-                return
+            if not echoed_again:  # else the first reply found something: a source is quoted
+                retried, again = self._repair(retried, language, evidence, asked)
+                if not again:
+                    text, found = retried, []
+                elif grounding.is_bare(first) and grounding.invents(retried, evidence, asked):
+                    # It could only point at a source number, and when pressed it stated
+                    # facts that no source holds: there is nothing grounded to quote.
+                    yield abstain(attempts)
+                    return
         if found and said_nothing:
             yield abstain(attempts)
             return
