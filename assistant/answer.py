@@ -466,7 +466,10 @@ def problems(text: str, language: str, passages: Sequence[Passage], question: st
         found.append(problem("names", names=", ".join(missing)))
     elif wrong := misplaces(cleaned, cited_passages, question):
         found.append(problem("place", places=", ".join(wrong)))
-    if missed := off_topic(cited_passages, passages, question):
+    # An answer with no marker will be attributed to one passage: that one must be about the
+    # term asked ("конвенция"), not the sentence beside it that the answer copied.
+    about = cited_passages if cited else [passages[attribute(cleaned, passages, question) - 1]]
+    if missed := off_topic(about, passages, question):
         found.append(problem("term", terms=", ".join(missed)))
     sources = " ".join(p.text for p in cited_passages)
     for amount, meant in quantities.wrong_scale(cleaned, sources):
@@ -658,7 +661,7 @@ def keeps_names(original: str, translated: str) -> bool:
     """Every person, place and term of ``original`` is in ``translated``, in any of its forms.
     Asked to keep them, the small model still drops them: "саммита 에이펙-2027 в 푸꾸옥"
     came back as "에피크-2027에서", which no longer says where the summit is."""
-    return not names.unsupported(original, [translated], names.KINDS)
+    return not names.unsupported(original, [translated], names.PROPER)
 
 
 def faithful(original: str, translated: str) -> bool:
@@ -712,12 +715,13 @@ def attribute(answer: str, passages: Sequence[Passage], question: str) -> int:
 
 def prefer_own_language(cited: Sequence[int], passages: Sequence[Passage], language: str,
                         answer: str, similar: Callable[[Passage, Passage], float],
-                        threshold: float = 0.88) -> dict[int, int]:
+                        threshold: float = 0.88, question: str = "") -> dict[int, int]:
     """For each cited foreign-language passage, a given passage in the asker's language that
-    states the same thing (close embeddings, holding every number the answer took from it, and
-    sharing at least as many of the answer's words).
-    Returns old number -> number to cite instead."""
+    states the same thing (close embeddings, holding every number the answer took from it and
+    every term of the question it mentions, and sharing at least as many of the answer's
+    words). Returns old number -> number to cite instead."""
     swaps: dict[int, int] = {}
+    asked = names.topics(question) if question else set()
     answer_numbers = numbers(answer)
     words = set(tokenize(_MARKER.sub(" ", answer)))
 
@@ -729,10 +733,14 @@ def prefer_own_language(cited: Sequence[int], passages: Sequence[Passage], langu
         if p.language == language:
             continue
         needed = answer_numbers & numbers(p.text)
+        # "...the Convention on the Law of the Sea (UNCLOS)" is not the same statement as the
+        # clause before it, "...мира и стабильности в Восточном море".
+        terms = asked & names.topics(p.text)
         # An answer that copies the cited passage's own words ("Pusat Kebudayaan") came from
         # it, however close another passage's embedding is.
         for m, q in enumerate(passages, 1):
             if (q.language == language and needed <= numbers(q.text)
+                    and terms <= names.topics(q.text)
                     and shared(q) >= shared(p) and similar(p, q) >= threshold):
                 swaps[n] = m
                 break

@@ -8,8 +8,9 @@ The small model reads "в Фукуоке" (Phu Quoc, in Russian) and writes "Fuk
   contain, whatever language either is written in;
 - ``misplaced`` lists the places an answer to "where?" names when its sources mention them,
   but not as where anything happens ("Seoul will support ..." is the Korean side);
-- ``topics`` finds the terms (APEC, ODA) a question asks about in any of their forms, so
-  that an answer can be held to a passage that is about them.
+- ``topics`` finds the terms (APEC, ODA) and topic words (a festival, a convention) a
+  question asks about in any of their forms, so that an answer can be held to a passage that
+  is about them.
 
 Matching is forgiving where writing varies: Latin names ignore case, diacritics and spacing
 ("Tô Lâm" = "To Lam", "Hanoi" = "Ha Noi"), Russian names take case endings ("Ханое",
@@ -54,9 +55,10 @@ def fold(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-def _pattern(form: str) -> tuple[re.Pattern[str], bool]:
+def _pattern(form: str, compound: bool = False) -> tuple[re.Pattern[str], bool]:
     """Regex over folded text for one written form; the flag says whether it may take a
-    Russian case ending in place of its last letter."""
+    Russian case ending in place of its last letter. A ``compound`` form may end a longer
+    Latin word."""
     words = [w for w in re.split(r"[\s\-‐・]+", fold(form)[0]) if w]
     sep = r"[\s\-‐・]*"
     body = sep.join(re.escape(w) for w in words)
@@ -66,7 +68,8 @@ def _pattern(form: str) -> tuple[re.Pattern[str], bool]:
         body = sep.join([re.escape(w) for w in words[:-1]] + [re.escape(stem) + "[а-я]{0,3}"])
         return re.compile(rf"(?<![а-я]){body}(?![а-я])"), stem != last
     if re.search(r"[a-z]", last):
-        return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])"), False
+        before = "" if compound else "(?<![a-z0-9])"
+        return re.compile(rf"{before}{body}(?![a-z0-9])"), False
     if re.fullmatch(r"[\u30a0-\u30ff]+", last):
         return re.compile(rf"(?<![\u30a1-\u30fa\u30fc]){body}(?![\u30a1-\u30fa\u30fc])"), False
     return re.compile(body), False  # Hangul and Chinese characters: particles attach
@@ -83,13 +86,17 @@ def entities() -> dict[str, dict[str, list[str]]]:
     return parse(_text())
 
 
-KINDS = ("place", "person", "term")
+KINDS = ("place", "person", "term", "topic")
 NAMES = ("place", "person")
+# Written the same in every translation: a topic word ("festival") may be rendered freely.
+PROPER = ("place", "person", "term")
 
 
 @cache
 def kinds() -> dict[str, str]:
-    """Each entry's kind: a place (the default), a person, or a term such as APEC or ODA."""
+    """Each entry's kind: a place (the default), a person, a term such as APEC or ODA, or a
+    topic: a common noun such as "festival", matched in any case and at the end of a
+    compound ("Kulturaustauschfestival")."""
     entities()  # the file is checked there
     return {e["id"]: e.get("kind", "place") for e in json.loads(_text())["entities"]}
 
@@ -124,7 +131,8 @@ def parse(text: str) -> dict[str, dict[str, list[str]]]:
                 f"{where}: entry {n} must look like "
                 '{"id": "hanoi", "forms": {"en": ["Hanoi"], "ru": ["Ханой"]}} '
                 "(an id, and non-empty lists of names per language, English included; "
-                'people add "kind": "person", terms such as APEC "kind": "term").')
+                'people add "kind": "person", terms such as APEC "kind": "term", common '
+                'nouns such as "festival" "kind": "topic").')
         out[entry["id"]] = entry["forms"]
     if not out:
         raise ConfigError(f'{where} has no "entities" list.')
@@ -132,14 +140,15 @@ def parse(text: str) -> dict[str, dict[str, list[str]]]:
 
 
 @cache
-def _patterns(wanted: tuple[str, ...]) -> list[tuple[str, re.Pattern[str], str, bool]]:
+def _patterns(wanted: tuple[str, ...]) -> list[tuple[str, re.Pattern[str], str, bool, bool]]:
     out = []
     for entity, forms in entities().items():
         if kinds()[entity] not in wanted:
             continue
+        topic = kinds()[entity] == "topic"
         for written in dict.fromkeys(f for fs in forms.values() for f in fs):
-            pattern, stemmed = _pattern(written)
-            out.append((entity, pattern, fold(written)[0], stemmed))
+            pattern, stemmed = _pattern(written, compound=topic)
+            out.append((entity, pattern, fold(written)[0], stemmed, topic))
     return out
 
 
@@ -151,9 +160,9 @@ def mentions(text: str, wanted: tuple[str, ...] = NAMES) -> list[Mention]:
     than Fukuoka's "Фукуок(а)")."""
     folded, where = fold(text)
     found = []
-    for entity, pattern, written, stemmed in _patterns(wanted):
+    for entity, pattern, written, stemmed, topic in _patterns(wanted):
         for m in pattern.finditer(folded):
-            if text[where[m.start()]].islower():
+            if not topic and text[where[m.start()]].islower():
                 continue
             surface = m.group(0)
             rank = 2 if surface == written else int(not stemmed or surface.startswith(written))
@@ -182,7 +191,7 @@ def annotate(text: str, language: str, replace: bool = False,
     Names in ``seen`` were annotated already (each costs prompt time); new ones are added.
     Text to translate has its terms replaced too: the model renders "АТЭС" as "어트스"."""
     out, last = [], 0
-    for m in mentions(text, KINDS if replace else NAMES):
+    for m in mentions(text, PROPER if replace else NAMES):
         target = form_in(m.entity, language)
         written = fold(text[m.start:m.end])[0]
         if re.sub(r"\W", "", fold(target)[0]) in re.sub(r"\W", "", written):
@@ -237,8 +246,10 @@ def located(text: str) -> frozenset[str]:
 
 
 def topics(text: str) -> set[str]:
-    """The terms (APEC, ODA, ...) that ``text`` mentions, in any of their written forms."""
-    return {m.entity for m in mentions(text, ("term",))}
+    """The terms (APEC, ODA) and topics (a festival) that ``text`` mentions, in any of
+    their written forms."""
+    # Each kind on its own: "유엔해양법협약" (UNCLOS) also speaks of a convention (협약).
+    return {m.entity for kind in ("term", "topic") for m in mentions(text, (kind,))}
 
 
 def misplaced(answer: str, sources: Sequence[str]) -> list[str]:

@@ -370,7 +370,8 @@ class Assistant:
             best = grounding.attribute(cleaned, evidence, question)
             cleaned = cleaned.rstrip() + f" [{best}]"
             cited = [best]
-        swaps = grounding.prefer_own_language(cited, evidence, language, cleaned, self._similar)
+        swaps = grounding.prefer_own_language(cited, evidence, language, cleaned, self._similar,
+                                              question=question)
         mapping = {n: swaps.get(n, n) for n in range(1, len(evidence) + 1)}
         cleaned, cited = grounding.remap(cleaned, mapping)
         final = grounding.finalize(cleaned, cited)

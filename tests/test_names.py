@@ -138,6 +138,51 @@ def test_a_cited_passage_must_mention_the_term_asked_about_when_one_given_does()
     assert names.mentions("ODA APEC АТЭС") == [] and names.annotate("ОПР", "en") == "ОПР"
 
 
+def test_topic_words_match_in_any_case_and_inside_compounds() -> None:
+    assert names.topics("第7回ベトナム・韓国文化交流フェスティバルはどこで開かれますか？") == {
+        "festival"}
+    assert names.topics("Wo findet das Kulturaustauschfestival statt?") == {"festival"}
+    assert names.topics("На какую международную конвенцию сослались стороны?") == {
+        "convention"}
+    assert names.topics("le festival") == names.topics("Le Festival") == {"festival"}
+    # A term that is a convention speaks of both.
+    assert names.topics("유엔해양법협약") == {"unclos", "convention"}
+    assert names.topics("the Festivalo brand") == set()
+    # Topics are free to be translated: neither annotated nor required in a translation.
+    assert names.annotate("Фестиваль в Сувоне", "en", replace=True).startswith("Фестиваль")
+    assert grounding.keeps_names("фестиваль в Сувоне", "祭り in Suwon")
+
+
+def test_an_answer_without_a_marker_is_held_to_the_passage_it_will_be_attributed_to() -> None:
+    clause = _passage("Стороны подтвердили общие стратегические взгляды на необходимость "
+                      "поддержания мира и стабильности в Восточном море,")
+    unclos = _passage("in accordance with international law and the United Nations Convention "
+                      "on the Law of the Sea (UNCLOS) 1982.", "en")
+    asked = "На какую международную конвенцию сослались стороны, говоря о Восточном море?"
+    copied = ("Стороны подтвердили общие стратегические взгляды на необходимость поддержания "
+              "мира и стабильности в Восточном море.")
+    assert grounding.attribute(copied, [clause, unclos], asked) == 1
+    assert grounding.problems(copied, "ru", [clause, unclos], asked) == [
+        "the cited sources do not mention convention: answer from the source that does"]
+    assert grounding.problems("Они сослались на ЮНКЛОС 1982 года.", "ru", [clause, unclos],
+                              asked) == []
+
+
+def test_no_swap_to_an_own_language_passage_that_drops_the_term_asked() -> None:
+    unclos = _passage("Peace in the East Sea, in accordance with the United Nations Convention "
+                      "on the Law of the Sea (UNCLOS) 1982.", "en")
+    clause = _passage("Мир и стабильность в Восточном море.")
+    asked = "На какую конвенцию сослались стороны?"
+    answer = "Стороны говорили о мире в Восточном море [1]."
+
+    def similar(a: Passage, b: Passage) -> float:
+        return 0.95
+
+    assert grounding.prefer_own_language([1], [unclos, clause], "ru", answer, similar) == {1: 2}
+    assert grounding.prefer_own_language([1], [unclos, clause], "ru", answer, similar,
+                                         question=asked) == {}
+
+
 def test_marker_moves_to_the_passage_that_names_the_person() -> None:
     given = [_passage("Ambassador Choi Young-sam was received on June 5.", "en"),
              _passage("To Lam met President Lee Jae-myung on June 5.", "en")]
