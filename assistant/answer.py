@@ -665,8 +665,11 @@ def keeps_names(original: str, translated: str) -> bool:
 
 
 def faithful(original: str, translated: str) -> bool:
-    """Whether a translation can stand for ``original``: its amounts and its names are kept."""
-    return keeps_amounts(original, translated) and keeps_names(original, translated)
+    """Whether a translation can stand for ``original``: its amounts and its names are kept,
+    and it brings in no country the original does not mention (the small model rendered
+    "Vietnam–Republic of Korea (RoK) festival" as "越南・ロシア共和国 festival")."""
+    return (keeps_amounts(original, translated) and keeps_names(original, translated)
+            and not names.unsupported(translated, [original], ("country",)))
 
 
 def split_markers(text: str) -> tuple[str, str]:

@@ -86,7 +86,7 @@ def entities() -> dict[str, dict[str, list[str]]]:
     return parse(_text())
 
 
-KINDS = ("place", "person", "term", "topic")
+KINDS = ("place", "person", "term", "topic", "country")
 NAMES = ("place", "person")
 # Written the same in every translation: a topic word ("festival") may be rendered freely.
 PROPER = ("place", "person", "term")
@@ -96,7 +96,8 @@ PROPER = ("place", "person", "term")
 def kinds() -> dict[str, str]:
     """Each entry's kind: a place (the default), a person, a term such as APEC or ODA, or a
     topic: a common noun such as "festival", matched in any case and at the end of a
-    compound ("Kulturaustauschfestival")."""
+    compound ("Kulturaustauschfestival"), or a country other than Vietnam and Korea, matched
+    in any case so its adjectives ("российский") count."""
     entities()  # the file is checked there
     return {e["id"]: e.get("kind", "place") for e in json.loads(_text())["entities"]}
 
@@ -132,7 +133,7 @@ def parse(text: str) -> dict[str, dict[str, list[str]]]:
                 '{"id": "hanoi", "forms": {"en": ["Hanoi"], "ru": ["Ханой"]}} '
                 "(an id, and non-empty lists of names per language, English included; "
                 'people add "kind": "person", terms such as APEC "kind": "term", common '
-                'nouns such as "festival" "kind": "topic").')
+                'nouns such as "festival" "kind": "topic", third countries "kind": "country").')
         out[entry["id"]] = entry["forms"]
     if not out:
         raise ConfigError(f'{where} has no "entities" list.')
@@ -145,10 +146,11 @@ def _patterns(wanted: tuple[str, ...]) -> list[tuple[str, re.Pattern[str], str, 
     for entity, forms in entities().items():
         if kinds()[entity] not in wanted:
             continue
-        topic = kinds()[entity] == "topic"
+        kind = kinds()[entity]
         for written in dict.fromkeys(f for fs in forms.values() for f in fs):
-            pattern, stemmed = _pattern(written, compound=topic)
-            out.append((entity, pattern, fold(written)[0], stemmed, topic))
+            pattern, stemmed = _pattern(written, compound=kind == "topic")
+            out.append((entity, pattern, fold(written)[0], stemmed,
+                        kind in ("topic", "country")))
     return out
 
 
@@ -160,9 +162,9 @@ def mentions(text: str, wanted: tuple[str, ...] = NAMES) -> list[Mention]:
     than Fukuoka's "Фукуок(а)")."""
     folded, where = fold(text)
     found = []
-    for entity, pattern, written, stemmed, topic in _patterns(wanted):
+    for entity, pattern, written, stemmed, any_case in _patterns(wanted):
         for m in pattern.finditer(folded):
-            if not topic and text[where[m.start()]].islower():
+            if not any_case and text[where[m.start()]].islower():
                 continue
             surface = m.group(0)
             rank = 2 if surface == written else int(not stemmed or surface.startswith(written))

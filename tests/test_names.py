@@ -153,6 +153,19 @@ def test_topic_words_match_in_any_case_and_inside_compounds() -> None:
     assert grounding.keeps_names("фестиваль в Сувоне", "祭り in Suwon")
 
 
+def test_a_translation_that_brings_in_a_country_is_not_faithful() -> None:
+    original = ("The seventh Vietnam–Republic of Korea (RoK) cultural exchange festival will "
+                "take place in Suwon, RoK, from May 3 to 4.")
+    assert not grounding.faithful(original, "第七回越南・ロシア共和国文化交換フェスティバルは、"
+                                            "スウォン（ロシア）で5月3日から4日に開催されます。")
+    assert grounding.faithful(original, "第7回ベトナム・韓国文化交流フェスティバルは5月3日から"
+                                        "4日まで韓国のスウォンで開催されます。")
+    # Adjectives count as the country, in any case; the original's own countries may stay.
+    assert grounding.faithful("российские и американские компании",
+                              "Russian and American companies")
+    assert not grounding.faithful("корейские компании", "Korean and Chinese companies")
+    assert names.mentions("my friend", ("country",)) == []
+
 def test_an_answer_without_a_marker_is_held_to_the_passage_it_will_be_attributed_to() -> None:
     clause = _passage("Стороны подтвердили общие стратегические взгляды на необходимость "
                       "поддержания мира и стабильности в Восточном море,")
