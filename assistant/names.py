@@ -144,9 +144,9 @@ def parse(text: str) -> dict[str, dict[str, list[str]]]:
 def _patterns(wanted: tuple[str, ...]) -> list[tuple[str, re.Pattern[str], str, bool, bool]]:
     out = []
     for entity, forms in entities().items():
-        if kinds()[entity] not in wanted:
-            continue
         kind = kinds()[entity]
+        if kind not in wanted:
+            continue
         for written in dict.fromkeys(f for fs in forms.values() for f in fs):
             pattern, stemmed = _pattern(written, compound=kind == "topic")
             out.append((entity, pattern, fold(written)[0], stemmed,
@@ -250,7 +250,7 @@ def located(text: str) -> frozenset[str]:
 def topics(text: str) -> set[str]:
     """The terms (APEC, ODA) and topics (a festival) that ``text`` mentions, in any of
     their written forms."""
-    # Each kind on its own: "유엔해양법협약" (UNCLOS) also speaks of a convention (협약).
+    # Each kind on its own: "联合国海洋法公约" (UNCLOS) also speaks of a convention (公约).
     return {m.entity for kind in ("term", "topic") for m in mentions(text, (kind,))}
 
 

@@ -145,8 +145,9 @@ def test_topic_words_match_in_any_case_and_inside_compounds() -> None:
     assert names.topics("На какую международную конвенцию сослались стороны?") == {
         "convention"}
     assert names.topics("le festival") == names.topics("Le Festival") == {"festival"}
-    # A term that is a convention speaks of both.
-    assert names.topics("유엔해양법협약") == {"unclos", "convention"}
+    # A term that is a convention speaks of both; a Korean 협약 alone is any agreement (an MoU).
+    assert names.topics("联合国海洋法公约") == {"unclos", "convention"}
+    assert names.topics("유엔해양법협약") == {"unclos"} and names.topics("업무협약") == set()
     assert names.topics("the Festivalo brand") == set()
     # Topics are free to be translated: neither annotated nor required in a translation.
     assert names.annotate("Фестиваль в Сувоне", "en", replace=True).startswith("Фестиваль")
