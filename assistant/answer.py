@@ -331,7 +331,7 @@ def misplaces(answer: str, passages: Sequence[Passage], question: str) -> list[s
     return names.misplaced(_MARKER.sub(" ", answer), [p.text for p in passages])
 
 
-def off_topic(cited: Sequence[Passage], passages: Sequence[Passage], question: str
+def off_topic(answer: str, cited: Sequence[int], passages: Sequence[Passage], question: str
               ) -> list[str]:
     """Terms the question asks about (APEC, ODA) that a given passage mentions and no cited
     one does: asked where Korea will expand its ODA, the small model answers from the
@@ -339,7 +339,11 @@ def off_topic(cited: Sequence[Passage], passages: Sequence[Passage], question: s
     asked = names.topics(question)
     if not asked:
         return []
-    cited_topics = set().union(*(names.topics(p.text) for p in cited))
+    # An answer with no marker will be attributed to one passage: that one must be about the
+    # term asked ("конвенция"), not the sentence beside it that the answer copied.
+    about = ([passages[n - 1] for n in cited]
+             or [passages[attribute(answer, passages, question) - 1]])
+    cited_topics = set().union(*(names.topics(p.text) for p in about))
     given = set().union(*(names.topics(p.text) for p in passages))
     return [names.form_in(t, "en") for t in sorted(asked & given - cited_topics)]
 
@@ -466,10 +470,7 @@ def problems(text: str, language: str, passages: Sequence[Passage], question: st
         found.append(problem("names", names=", ".join(missing)))
     elif wrong := misplaces(cleaned, cited_passages, question):
         found.append(problem("place", places=", ".join(wrong)))
-    # An answer with no marker will be attributed to one passage: that one must be about the
-    # term asked ("конвенция"), not the sentence beside it that the answer copied.
-    about = cited_passages if cited else [passages[attribute(cleaned, passages, question) - 1]]
-    if missed := off_topic(about, passages, question):
+    if missed := off_topic(cleaned, cited, passages, question):
         found.append(problem("term", terms=", ".join(missed)))
     sources = " ".join(p.text for p in cited_passages)
     for amount, meant in quantities.wrong_scale(cleaned, sources):
