@@ -39,6 +39,11 @@ class Chunk:
 def _encoding():  # type: ignore[no-untyped-def]
     import tiktoken
 
+    from .config import prepare_offline_environment
+
+    # Counting tokens must not depend on an Assistant having been built first: without the
+    # bundled copy tiktoken downloads the encoding, which fails offline.
+    prepare_offline_environment()
     return tiktoken.get_encoding("cl100k_base")
 
 

@@ -13,15 +13,9 @@ from assistant.chunking import (
     extend_span,
     split_sentences,
 )
-from assistant.config import load_settings, prepare_offline_environment
 from assistant.corpus import iter_files, load_document
 from assistant.errors import DocumentError
 from assistant.lexical import BM25, tokenize
-
-
-@pytest.fixture(autouse=True)
-def _offline_tiktoken() -> None:
-    prepare_offline_environment(load_settings())
 
 
 def test_markdown_front_matter(tmp_path: Path) -> None:
@@ -166,3 +160,20 @@ def test_bm25_ranks_matching_document_first() -> None:
     assert bm.top("150", 3)[0][0] == 0
     assert bm.top("한국 무역", 3)[0][0] == 2
     assert bm.top("nothing matches", 3) == []
+
+
+def test_token_counting_works_offline_without_an_assistant(tmp_path: Path) -> None:
+    """A program that only chunks text must not reach for tiktoken's download."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TIKTOKEN_CACHE_DIR"}
+    # An empty temp dir (tiktoken's default cache) and a proxy that refuses every connection.
+    env |= {"TMPDIR": str(tmp_path), "HTTPS_PROXY": "http://127.0.0.1:9",
+            "HTTP_PROXY": "http://127.0.0.1:9"}
+    code = "from assistant.chunking import count_tokens; print(count_tokens('Hà Nội, 2030'))"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert int(done.stdout) > 0
