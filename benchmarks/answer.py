@@ -5,7 +5,11 @@ The naive pipeline: dense-only top-3 chunks of ~400 characters, llama-index's de
 prompt, up to 256 new tokens, no checks. Each pipeline runs as one block so that neither evicts
 the other's prompt cache mid-way.
 
-Usage: python benchmarks/answer.py [--every 5] [--out out/bench-answer.json]
+``--evidence-passages 1,3`` also times this pipeline reading fewer evidence spans, in the same
+run (their accuracy comes from ``ASSISTANT_EVIDENCE_PASSAGES=1 assistant eval``): the trade
+between speed and right answers.
+
+Usage: python benchmarks/answer.py [--every 5] [--evidence-passages 1,3] [--out FILE]
 """
 
 from __future__ import annotations
@@ -71,12 +75,27 @@ def _work(usages: list[dict[str, int]]) -> dict[str, float] | None:
     }
 
 
+def _ask_all(bot: Assistant, items: list[Any]) -> list[tuple[Any, dict[str, int]]]:
+    """Each question through ``bot``'s full pipeline, after one warm-up question that fills
+    the prompt cache with the fixed part of the prompt."""
+    bot.ask("warm-up question about trade")
+    return [_measured(bot.llm, partial(bot.ask, i.question, history=i.history)) for i in items]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--every", type=int, default=5, help="use every Nth eval question")
     parser.add_argument("--qa", default=str(PROJECT_ROOT / "eval" / "qa.jsonl"))
     parser.add_argument("--out", default="out/bench-answer.json")
+    parser.add_argument("--evidence-passages", default="",
+                        help="comma-separated spans-per-question settings to time as well")
     args = parser.parse_args()
+    try:
+        variants = [int(v) for v in args.evidence_passages.split(",") if v.strip()]
+    except ValueError:
+        parser.error("--evidence-passages takes numbers, e.g. 1,3")
+    if any(v < 1 for v in variants):
+        parser.error("--evidence-passages takes numbers of 1 or more")
 
     cold = [float(subprocess.run([sys.executable, "-c", COLD_START], check=True,
                                  capture_output=True, text=True).stdout.split()[-1])
@@ -93,9 +112,9 @@ def main() -> None:
         naive_answer(naive, "warm-up")
         naive_runs = [_measured(ours.llm, partial(naive_answer, naive, i.question))
                       for i in items]
-        ours.ask("warm-up question about trade")
-        ours_runs = [_measured(ours.llm, partial(ours.ask, i.question, history=i.history))
-                     for i in items]
+        ours_runs = _ask_all(ours, items)
+        fewer = {v: _ask_all(Assistant(evidence_passages=v, generator=ours.llm), items)
+                 for v in variants}
     naive_ms = [ms for (_, ms), _ in naive_runs]
     answers = [a for a, _ in ours_runs]
     ours_ms = [a.timings["total_ms"] for a in answers]
@@ -115,6 +134,12 @@ def main() -> None:
         "speedup_p50": round(percentile(naive_ms, 0.5) / percentile(ours_ms, 0.5), 2),
         "cold_start_s": {"median": round(sorted(cold)[1], 2), "all": [round(c, 2) for c in cold]},
         "peak_rss_mb": round(rss_mb),
+        "fewer_evidence_passages": {
+            str(v): {"ours_ms": _p([a.timings["total_ms"] for a, _ in runs]),
+                     "model_work": _work([u for _, u in runs]),
+                     "speedup_p50": round(percentile(naive_ms, 0.5) / percentile(
+                         [a.timings["total_ms"] for a, _ in runs], 0.5), 2)}
+            for v, runs in fewer.items()},
         "goals": {"speedup_p50": 1.5, "first_token_ms_p50": 2000, "total_ms_p50": 5000,
                   "cold_start_s": 10},
     }
@@ -128,6 +153,9 @@ def main() -> None:
             print(f"{name}: {out[key]['calls_mean']} model calls a question, p50 "
                   f"{out[key]['prompt_tokens_p50']} prompt tokens processed, "
                   f"{out[key]['generated_tokens_p50']} generated")
+    for v, row in out["fewer_evidence_passages"].items():
+        print(f"with {v} evidence span(s): p50 {row['ours_ms']['p50']} ms, "
+              f"{row['speedup_p50']}x the naive pipeline; {row['model_work']}")
     print(f"speed-up at p50: {out['speedup_p50']}x; first token p50: "
           f"{out['ours_first_token_ms_p50']} ms")
     print(f"cold start with an existing index: median {out['cold_start_s']['median']} s; "
