@@ -121,6 +121,16 @@ _ASKS_MONEY = re.compile(
     re.I,
 )
 _ASKS_DATE = re.compile(r"date|дат[аеуы]|числа|tanggal|ngày|날짜|며칠|日付|几号|哪天|Datum", re.I)
+# A span of years or an anniversary: "30 years", "30-летие", "30 năm", "30年", "30주년".
+_YEARS_SPAN = re.compile(
+    r"(?<![\d.,])\d{1,3}(?:\s*|-)(?:years?|year-old|th anniversary|лет\w*|летн\w*|год[а]?\b|"
+    r"năm\b|tahun|ans?\b|années|Jahr\w*|周年|週年|年|주년|년)", re.I)
+# Questions about how long or how many years, where such a span is the answer.
+_ASKS_YEARS = re.compile(
+    r"how long|how many years|сколько лет|как долго|bao lâu|bao nhiêu năm|berapa (?:lama|tahun)|"
+    r"combien d'(?:ans|années)|depuis combien|wie lange|wie viele Jahre|多少年|多久|几年|何年|"
+    r"몇\s*년|얼마나\s*오래|anniversar|годовщин|юбиле|kỷ niệm|peringatan|周年|週年|주년|"
+    r"Jahrestag", re.I)
 
 
 def asks_count(question: str) -> bool:
@@ -133,7 +143,8 @@ def could_state(answer_type: AnswerType, text: str, question: str = "") -> bool:
     """Whether a sentence can state an answer of this type at all: a date or an amount needs
     a figure ("May 3 to 4" has no year, so any figure counts). Given the question, "how many
     tourists?" is not answered by years, calendar dates or sums of money, which the small
-    model copies from a neighbouring clause; a question about trade or a date keeps them."""
+    model copies from a neighbouring clause, nor by a span of years ("30 years of relations")
+    unless it asks how long; a question about trade or a date keeps those."""
     if answer_type != "quantity" or not question:
         return answer_type == "other" or has_figure(text)
     text = re.sub(r"\[\d+\]", " ", text)
@@ -141,6 +152,8 @@ def could_state(answer_type: AnswerType, text: str, question: str = "") -> bool:
         text = _DATE.sub(" ", text)
     if not _ASKS_MONEY.search(question):
         text = _MONEY.sub(" ", text)
+    if not _ASKS_YEARS.search(question):
+        text = _YEARS_SPAN.sub(" ", text)  # "after 30 years of relations": not a count of flights
     return has_figure(_YEAR.sub(" ", text))
 
 

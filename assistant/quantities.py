@@ -68,12 +68,17 @@ def amounts(text: str) -> list[Amount]:
     return out
 
 
-_SCALE_WORD = re.compile("|".join(f"(?:{p})" for p, _ in _SCALES), re.IGNORECASE)
+# An amount spelled out: a scale word standing alone ("пятью миллионами"), or a CJK scale after
+# a numeral ("五百万"). Inside a word a scale is no amount: "berkelanjutan" holds "juta", and
+# 조, 만 and 천 are syllables of "협조", "만나다", "천연".
+_SPELLED_AMOUNT = re.compile(
+    r"(?<![^\W\d_])(?:" + "|".join(f"(?:{p})" for p, _ in _WORD_SCALES) + r")(?![^\W\d_])|"
+    r"[一二三四五六七八九十百两几数][万萬亿億千]", re.IGNORECASE)
 
 
 def has_figure(text: str) -> bool:
-    """Digits or a scale word: Russian articles spell amounts out ("пятью миллионами")."""
-    return bool(re.search(r"\d", text) or _SCALE_WORD.search(text))
+    """Digits or an amount spelled out: Russian articles write "пятью миллионами"."""
+    return bool(re.search(r"\d", text) or _SPELLED_AMOUNT.search(text))
 
 
 def same(a: float, b: float) -> bool:

@@ -135,6 +135,16 @@ def test_could_state() -> None:
     assert could_state("quantity", "pada 30 Oktober", "Tanggal berapa mereka bertemu?")
     assert not could_state("quantity", "150 млрд долларов к 2030 году", "Сколько туристов?")
     assert could_state("quantity", "Korea won 5 medals.", "How many medals did Korea win?")
+    # Nor does a span of years, unless the question asks how long.
+    flights = "越南和韩国之间每周有多少个直飞航班？"
+    assert not could_state("quantity", "越南和韩国在30年外交关系后，出现了许多迹象 [1]。", flights)
+    assert not could_state("quantity", "After 30 years of ties, flights grew.", "How many flights?")
+    assert not could_state("quantity", "Sau 30 năm quan hệ.", "Có bao nhiêu chuyến bay?")
+    assert could_state("quantity", "每周有30个航班 [1]。", flights)
+    assert could_state("quantity", "两国建交已有30年 [1]。", "两国建交多少年了？")
+    assert could_state("quantity", "Сотрудничество длится 30 лет.", "Сколько лет длится?")
+    assert could_state("quantity", "They marked the 30th anniversary.", "Which anniversary, "
+                       "how many years?")
 
 
 def test_when_asks_for_a_time_only_where_it_opens_a_question() -> None:

@@ -76,3 +76,13 @@ def test_a_copied_amount_hint_is_dropped() -> None:
     assert quantities.drop_repeated_amounts("5 juta (500만) 명") == "5 juta (500만) 명"
     kept = "150 billion USD (2030 target) and 7% (2024)"
     assert quantities.drop_repeated_amounts(kept) == kept
+
+
+def test_a_scale_inside_a_word_is_no_figure() -> None:
+    # "berkelanjutan" holds "juta"; 조, 만 and 천 are syllables of everyday Korean words.
+    assert not quantities.has_figure("kerja sama yang efektif dan berkelanjutan")
+    assert not quantities.has_figure("양국은 협조를 강화하기로 하고 정상들이 만났다")
+    assert not quantities.has_figure("Die Zusammenarbeit wird vertieft.")
+    assert quantities.has_figure("обменялись пятью миллионами туристов")
+    assert quantities.has_figure("sekitar lima juta wisatawan")
+    assert quantities.has_figure("五百万游客") and quantities.has_figure("5만 명")
