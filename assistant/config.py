@@ -123,7 +123,7 @@ def require_model_requests(settings: Settings, remedy: str) -> None:
                          + remedy)
 
 
-def prepare_offline_environment(settings: Settings | None = None) -> None:
+def prepare_offline_environment() -> None:
     """Point libraries that would otherwise reach the network at bundled data.
 
     tiktoken downloads its encodings unless TIKTOKEN_CACHE_DIR holds them; llama-index-core ships

@@ -25,10 +25,11 @@ _WORD_SCALES: list[tuple[str, float]] = [
 ]
 _SCALES = _CJK_SCALES + _WORD_SCALES
 _NUM = r"(?<![\d.,])(\d+(?:[.,]\d+)*)(?!\d)"
+_WORD_SCALE = "|".join(f"(?:{p})" for p, _ in _WORD_SCALES)
 # Hangul/CJK scale words attach to the next word ("5만명", "500万人"); others stand alone.
 _AMOUNT = re.compile(
     _NUM + r"(?:\s*(" + "|".join(p for p, _ in _CJK_SCALES) + r")|\s*("
-    + "|".join(f"(?:{p})" for p, _ in _WORD_SCALES) + r")(?![^\W\d_]))?",
+    + _WORD_SCALE + r")(?![^\W\d_]))?",
     re.IGNORECASE,
 )
 
@@ -72,7 +73,7 @@ def amounts(text: str) -> list[Amount]:
 # a numeral ("五百万"). Inside a word a scale is no amount: "berkelanjutan" holds "juta", and
 # 조, 만 and 천 are syllables of "협조", "만나다", "천연".
 _SPELLED_AMOUNT = re.compile(
-    r"(?<![^\W\d_])(?:" + "|".join(f"(?:{p})" for p, _ in _WORD_SCALES) + r")(?![^\W\d_])|"
+    r"(?<![^\W\d_])(?:" + _WORD_SCALE + r")(?![^\W\d_])|"
     r"[一二三四五六七八九十百两几数][万萬亿億千]", re.IGNORECASE)
 
 

@@ -51,7 +51,7 @@ class Assistant:
             settings = load_settings(
                 **(settings.model_dump(include=settings.model_fields_set) | overrides))
         self.settings = settings if settings is not None else load_settings(**overrides)
-        prepare_offline_environment(self.settings)
+        prepare_offline_environment()
         self._llm = generator
         self._llm_lock = threading.Lock()
         self._span_vectors: dict[str, list[float]] = {}
