@@ -21,11 +21,13 @@ lint: install
 	$(BIN)/ruff check assistant tests scripts benchmarks
 	$(BIN)/mypy
 
+# The answer eval gates on the frozen test split (eval/test.jsonl, checked against its sha256).
 test: lint
+	sha256sum -c eval/test.sha256
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest
-	$(BIN)/assistant eval --retrieval-only --out out/eval-retrieval
-	$(BIN)/assistant eval --out out/eval-answer
+	$(BIN)/assistant eval --split test --retrieval-only --out out/eval-retrieval
+	$(BIN)/assistant eval --split test --out out/eval-answer
 
 # Quick loop while developing: no model-backed tests, no answer eval.
 test-fast: lint

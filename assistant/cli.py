@@ -117,28 +117,72 @@ def cmd_chat(args: argparse.Namespace) -> int:
         history.append((question, answer.text))
 
 
+SPLITS = ("dev", "test")
+
+
+def _eval_sets(args: argparse.Namespace) -> list[tuple[str, Path]]:
+    """(name, file) of each set to run: ``--qa FILE``, or the named splits of eval/."""
+    from .config import PROJECT_ROOT
+
+    if args.qa:
+        return [(Path(args.qa).stem, Path(args.qa))]
+    names = [n.strip() for n in args.split.split(",") if n.strip()]
+    unknown = [n for n in names if n not in SPLITS]
+    if unknown or not names:
+        raise InputError(f"--split {args.split!r}: name one or more of {', '.join(SPLITS)}, "
+                         "comma-separated (e.g. --split dev,test).")
+    return [(n, PROJECT_ROOT / "eval" / f"{n}.jsonl") for n in names]
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
+    """Run each set (and with --naive, the naive pipeline on it), gate the last one run, and
+    write one report per run plus a side-by-side summary."""
     from . import evaluate
     from .service import Assistant
 
     if not args.no_gate and not Path(args.thresholds).is_file():
         raise InputError(f"Thresholds file {args.thresholds} not found: pass --thresholds FILE, "
                          "or --no-gate to report without gating.")
-    items = evaluate.select(evaluate.load_qa(Path(args.qa)), args.only)
+    sets = [(name, evaluate.select(evaluate.load_qa(path), args.only))
+            for name, path in _eval_sets(args)]
     bot = Assistant()
     bot.sync_corpus()
-    k = 5
-    if not args.retrieval_only:
-        return _answer_eval(args, bot, items)
+    out = Path(args.out)
+    reports: dict[str, dict[str, Any]] = {}
+    code = 0
+    for n, (name, items) in enumerate(sets):
+        gate = not args.no_gate and n == len(sets) - 1
+        sub = argparse.Namespace(**{**vars(args), "out": str(out / name), "no_gate": not gate})
+        if args.retrieval_only:
+            code = _retrieval_eval(sub, bot, items) or code
+            continue
+        code = _answer_eval(sub, bot, items, name=name) or code
+        reports[name] = json.loads((out / name / "report.json").read_text())
+        if args.naive:
+            naive_out = argparse.Namespace(**{**vars(sub), "no_gate": True,
+                                              "out": str(out / f"naive-{name}")})
+            _answer_eval(naive_out, bot, items, name=f"naive-{name}", naive=True)
+            reports[f"naive {name}"] = json.loads(
+                (out / f"naive-{name}" / "report.json").read_text())
+    if len(reports) > 1:
+        table = evaluate.side_by_side(reports, evaluate.ANSWER_METRICS)
+        (out / "summary.md").write_text(f"# Answer eval, side by side\n\n{table}\n")
+        print(table)
+        print(f"summary: {out / 'summary.md'}")
+    return code
+
+
+def _retrieval_eval(args: argparse.Namespace, bot: Any, items: list[Any]) -> int:
+    from . import evaluate
 
     def search(item: evaluate.QAItem) -> list[str]:
-        return [p.text for p in bot.retrieve(item.question, k=k, history=item.history,
+        return [p.text for p in bot.retrieve(item.question, k=5, history=item.history,
                                              mode=args.mode)]
 
     bot.retrieve("warm-up", k=1, mode=args.mode)  # loads the store and BM25 outside the timings
     report: dict[str, Any] = evaluate.retrieval_scores(items, search)
     report["mode"] = args.mode or bot.settings.retrieval
-    report["qa_file"] = str(args.qa)
+    report["qa_file"] = str(args.qa or args.split)
     metrics = ["hit@1", "hit@3", "hit@5", "mrr", "latency_ms_p50"]
     return _finish_report(args, report, "retrieval", metrics,
                           f"Retrieval eval ({report['mode']})")
@@ -171,15 +215,27 @@ def _finish_report(args: argparse.Namespace, report: dict[str, Any], section: st
     return EXIT_BELOW_THRESHOLD if failures else 0
 
 
-def _answer_eval(args: argparse.Namespace, bot: Any, items: list[Any]) -> int:
+def _answer_eval(args: argparse.Namespace, bot: Any, items: list[Any], name: str = "",
+                 naive: bool = False) -> int:
+    import tempfile
+
     from . import evaluate
+    from .naive import naive_answer, naive_assistant
+
+    corpus = " ".join(c.text for c in bot.index.all_chunks())  # names any passage holds
+    ask: Any = bot.ask
+    if naive:
+        simple = naive_assistant(bot.llm, Path(tempfile.mkdtemp(prefix="naive-")))
+
+        def ask(question: str, history: Any = None) -> Any:
+            return naive_answer(simple, question)
 
     rows = []
     stopped = ""
     in_a_row = 0
     for n, item in enumerate(items, start=1):
         try:
-            answer = bot.ask(item.question, history=item.history)
+            answer = ask(item.question, history=item.history)
         except ModelError as exc:
             # A failed model call costs that question, not the report of the whole run.
             rows.append(evaluate.error_row(item, str(exc)))
@@ -191,20 +247,19 @@ def _answer_eval(args: argparse.Namespace, bot: Any, items: list[Any]) -> int:
                 break
             continue
         in_a_row = 0
-        row = evaluate.answer_row(item, answer, [p.text for p in answer.passages])
+        row = evaluate.answer_row(item, answer, [p.text for p in answer.passages], corpus)
         rows.append(row)
         mark = "ok " if row.get("correct", row["abstention_ok"]) else "BAD"
-        print(f"[{n}/{len(items)}] {mark} {item.id} {row['ms'] / 1000:.1f}s "
+        print(f"[{name} {n}/{len(items)}] {mark} {item.id} {row['ms'] / 1000:.1f}s "
               f"{answer.text[:100]!r}", file=sys.stderr, flush=True)
     report: dict[str, Any] = evaluate.summarise_answers(rows)
-    report["qa_file"] = str(args.qa)
-    report["backend"] = bot.backend
+    report["qa_file"] = str(args.qa or name)
+    report["backend"] = ("naive: top-3 dense chunks, no checks, " if naive else "") + bot.backend
     report["errors"] = [{"id": r["id"], "error": r["error"]} for r in rows if "error" in r]
     if stopped:
         report["stopped"] = stopped
-    metrics = ["accuracy", "language_match", "citation_validity", "abstention_accuracy",
-               "hit@5", "latency_ms_p50", "latency_ms_p95"]
-    code = _finish_report(args, report, "answer", metrics, f"Answer eval ({bot.backend})")
+    code = _finish_report(args, report, "answer", evaluate.ANSWER_METRICS,
+                          f"Answer eval: {name} ({report['backend']})")
     if stopped:
         print(f"error: {stopped}", file=sys.stderr)
         return EXIT_ERROR
@@ -269,7 +324,12 @@ def build_parser() -> argparse.ArgumentParser:
     from .config import PROJECT_ROOT
 
     p = sub.add_parser("eval", help="evaluate on a question–answer set")
-    p.add_argument("--qa", default=str(PROJECT_ROOT / "eval" / "qa.jsonl"))
+    p.add_argument("--split", default="test",
+                   help="eval/dev.jsonl, eval/test.jsonl or both: dev, test or dev,test "
+                        "(default test; tune on dev only)")
+    p.add_argument("--qa", default=None, help="a QA file to run instead of the splits")
+    p.add_argument("--naive", action="store_true",
+                   help="also score the naive pipeline (top-3 chunks, no checks) on each set")
     p.add_argument("--out", default="out/eval")
     p.add_argument("--retrieval-only", action="store_true")
     p.add_argument("--mode", choices=["dense", "dense+lang", "dense+lang+bm25", "hybrid"],

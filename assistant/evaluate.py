@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import statistics
 import time
 from collections import defaultdict
@@ -12,26 +11,64 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import scoring
 from .errors import InputError
 
 KS = (1, 3, 5)
 
 
+Alternative = str | dict[str, float]
+
+
 @dataclass
 class QAItem:
+    """One eval question. ``must`` groups and ``must_not`` alternatives are literals or
+    ``{"num": value}`` (see ``assistant.scoring``); ``evidence`` are literal substrings of a
+    passage that states the answer; ``fact`` names the fact asked (the unit of the split)."""
+
     id: str
     lang: str
     question: str
     answerable: bool
-    must: list[list[str]] = field(default_factory=list)
+    must: list[list[Alternative]] = field(default_factory=list)
+    must_not: list[Alternative] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
     history: list[tuple[str, str]] = field(default_factory=list)
+    fact: str = ""
+    kind: str = "direct"
+    pair: str = ""
 
     def evidence_hit(self, text: str) -> bool:
-        return any(re.search(p, text, re.I) for p in self.evidence)
+        flat = _flat(text)
+        return any(_flat(e) in flat for e in self.evidence)
 
     def answer_passes(self, text: str) -> bool:
-        return all(any(re.search(p, text, re.I) for p in group) for group in self.must)
+        return scoring.key_passes(self.must, self.must_not, text, self.lang)
+
+
+def _flat(text: str) -> str:
+    return " ".join(scoring.normalize(text).split())
+
+
+def _alternative(value: Any) -> Alternative:
+    if isinstance(value, dict) and set(value) == {"num"} and isinstance(value["num"], int | float):
+        return {"num": float(value["num"])}
+    if isinstance(value, str) and value.strip():
+        return value
+    raise TypeError(value)
+
+
+def _item(raw: dict[str, Any]) -> QAItem:
+    return QAItem(
+        id=str(raw["id"]), lang=str(raw["lang"]), question=str(raw["question"]),
+        answerable=bool(raw["answerable"]),
+        must=[[_alternative(a) for a in group] for group in raw.get("must") or []],
+        must_not=[_alternative(a) for a in raw.get("must_not") or []],
+        evidence=[str(p) for p in raw.get("evidence") or []],
+        history=[(str(q), str(a)) for q, a in raw.get("history") or []],
+        fact=str(raw.get("fact") or raw["id"]), kind=str(raw.get("kind") or "direct"),
+        pair=str(raw.get("pair") or ""),
+    )
 
 
 def load_qa(path: Path) -> list[QAItem]:
@@ -54,27 +91,16 @@ def load_qa(path: Path) -> list[QAItem]:
         if missing:
             raise InputError(f"{where}: missing field(s) {', '.join(missing)}.")
         try:
-            item = QAItem(
-                id=str(raw["id"]),
-                lang=str(raw["lang"]),
-                question=str(raw["question"]),
-                answerable=bool(raw["answerable"]),
-                must=[[str(p) for p in group] for group in raw.get("must") or []],
-                evidence=[str(p) for p in raw.get("evidence") or []],
-                history=[(str(q), str(a)) for q, a in raw.get("history") or []],
-            )
+            item = _item(raw)
         except (TypeError, ValueError):
             raise InputError(
-                f"{where}: 'must' must be a list of lists of regexes, 'evidence' a list of "
-                "regexes and 'history' a list of [question, answer] pairs."
+                f"{where}: 'must' must be a list of lists of alternatives (a non-empty string, "
+                "or {\"num\": value}), 'must_not' a list of alternatives, 'evidence' a list of "
+                "strings and 'history' a list of [question, answer] pairs."
             ) from None
-        for pattern in item.evidence + [p for g in item.must for p in g]:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise InputError(f"{where}: invalid regex {pattern!r} ({exc}).") from None
-        if item.answerable and not item.evidence:
-            raise InputError(f"{where}: an answerable item needs at least one 'evidence' regex.")
+        if item.answerable and not (item.evidence and item.must):
+            raise InputError(f"{where}: an answerable item needs 'must' groups and at least "
+                             "one 'evidence' string.")
         if item.id in seen:
             raise InputError(f"{where}: duplicate id {item.id!r}.")
         seen.add(item.id)
@@ -188,27 +214,44 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else 0.0
 
 
-def answer_row(item: QAItem, answer: Any, evidence_texts: list[str]) -> dict[str, Any]:
-    """Score one full answer (``answer`` is an assistant.answer.Answer)."""
+def answer_row(item: QAItem, answer: Any, evidence_texts: list[str], corpus: str = ""
+               ) -> dict[str, Any]:
+    """Score one full answer (``answer`` is an assistant.answer.Answer, or any object with its
+    text, abstained, citations, passages and timings).
+
+    An answer is correct only when it is not an abstention, satisfies the key and is written
+    in the asker's language: a quote in a foreign language answers nobody. A reply that says
+    the sources do not cover the question is an abstention, whatever the pipeline flagged.
+    """
     from .answer import answer_language
 
     lang = answer_language(answer.text, fallback="?", keep_quotes=True)
+    abstained = bool(answer.abstained) or scoring.says_not_in_sources(answer.text, item.lang)
     row: dict[str, Any] = {
-        "id": item.id, "lang": item.lang, "answerable": item.answerable,
-        "abstained": answer.abstained, "fallback": answer.fallback,
+        "id": item.id, "lang": item.lang, "fact": item.fact, "kind": item.kind,
+        "answerable": item.answerable, "abstained": abstained,
+        "fallback": getattr(answer, "fallback", None),
         "answer": answer.text, "answer_lang": lang,
         "language_ok": lang == item.lang,
-        "abstention_ok": answer.abstained != item.answerable,
+        "abstention_ok": abstained != item.answerable,
         "ms": answer.timings.get("total_ms", 0.0),
         "first_token_ms": answer.timings.get("first_token_ms"),
         "citations": [c.passage_id for c in answer.citations],
+        "trace": list(getattr(answer, "trace", []) or []),
+        "model_calls": getattr(answer, "model_calls", None),
     }
-    retrieved = {p.id for p in answer.passages}
     first = next((i for i, t in enumerate(evidence_texts, start=1) if item.evidence_hit(t)), None)
     row["rank"] = first
+    if not abstained:
+        cited = [(c.text, c.language) for c in answer.citations]
+        claims = scoring.unsupported_claims(answer.text, item.lang, cited, item.question, corpus)
+        row["unsupported"] = claims.unsupported
+        row["unchecked_names"] = claims.unchecked
     if item.answerable:
-        row["correct"] = (not answer.abstained) and item.answer_passes(answer.text)
-        if not answer.abstained:
+        row["key_ok"] = item.answer_passes(answer.text)
+        row["correct"] = (not abstained) and row["key_ok"] and row["language_ok"]
+        if not abstained:
+            retrieved = {p.id for p in answer.passages}
             row["citation_valid"] = bool(answer.citations) and all(
                 c.passage_id in retrieved for c in answer.citations
             ) and any(item.evidence_hit(c.text) for c in answer.citations)
@@ -219,45 +262,81 @@ def error_row(item: QAItem, error: str) -> dict[str, Any]:
     """A question whose answer failed with a model error: it scores as wrong on every count
     and has no latency (a timeout would skew the percentiles)."""
     row: dict[str, Any] = {
-        "id": item.id, "lang": item.lang, "answerable": item.answerable, "abstained": False,
+        "id": item.id, "lang": item.lang, "fact": item.fact, "kind": item.kind,
+        "answerable": item.answerable, "abstained": False,
         "fallback": "error", "answer": "", "answer_lang": "?", "language_ok": False,
         "abstention_ok": False, "ms": None, "first_token_ms": None, "citations": [],
-        "rank": None, "error": error,
+        "rank": None, "error": error, "trace": [], "model_calls": None,
     }
     if item.answerable:
         row["correct"] = False
     return row
 
 
+def _share(rows: list[dict[str, Any]], test: Callable[[dict[str, Any]], bool]) -> float | None:
+    return sum(1 for r in rows if test(r)) / len(rows) if rows else None
+
+
 def summarise_answers(rows: list[dict[str, Any]]) -> dict[str, Any]:
     def agg(rs: list[dict[str, Any]]) -> dict[str, Any]:
         answerable = [r for r in rs if r["answerable"]]
+        unanswerable = [r for r in rs if not r["answerable"]]
         answered = [r for r in answerable if "citation_valid" in r]
+        replied = [r for r in rs if "unsupported" in r]
         out: dict[str, Any] = {"n": len(rs)}
-        out["accuracy"] = (sum(r["correct"] for r in answerable) / len(answerable)
-                           if answerable else None)
-        out["language_match"] = sum(r["language_ok"] for r in rs) / len(rs) if rs else None
-        out["citation_validity"] = (sum(r["citation_valid"] for r in answered) / len(answered)
-                                    if answered else None)
-        out["abstention_accuracy"] = (sum(r["abstention_ok"] for r in rs) / len(rs)
-                                      if rs else None)
+        out["accuracy"] = _share(answerable, lambda r: r["correct"])
+        out["language_match"] = _share(rs, lambda r: r["language_ok"])
+        out["citation_validity"] = _share(answered, lambda r: r["citation_valid"])
+        out["abstention"] = _share(unanswerable, lambda r: r["abstained"])
+        out["false_abstention"] = _share(answerable, lambda r: r["abstained"])
+        out["unsupported_rate"] = _share(replied, lambda r: bool(r["unsupported"]))
+        out["abstention_accuracy"] = _share(rs, lambda r: r["abstention_ok"])
         for k in KS:
             out[f"hit@{k}"] = (sum(1 for r in answerable if r["rank"] and r["rank"] <= k)
                                / len(answerable) if answerable else None)
         times = [r["ms"] for r in rs if r["ms"] is not None]
         out["latency_ms_p50"] = percentile(times, 0.5)
         out["latency_ms_p95"] = percentile(times, 0.95)
+        out["latency_ms_max"] = max(times) if times else 0.0
         firsts = [r["first_token_ms"] for r in rs if r["first_token_ms"] is not None]
         out["first_token_ms_p50"] = percentile(firsts, 0.5) if firsts else None
+        calls = [r["model_calls"] for r in rs if r.get("model_calls") is not None]
+        out["model_calls_mean"] = sum(calls) / len(calls) if calls else None
+        out["model_calls_max"] = max(calls) if calls else None
         out["fallbacks"] = sum(1 for r in rs if r["fallback"] and r["fallback"] != "error")
         out["errors"] = sum(1 for r in rs if "error" in r)
         return out
 
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    kinds: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         groups[r["lang"]].append(r)
+        kinds[r.get("kind") or "direct"].append(r)
     return {
         "overall": agg(rows),
         "per_language": {lang: agg(rs) for lang, rs in sorted(groups.items())},
+        "per_kind": {kind: agg(rs) for kind, rs in sorted(kinds.items())},
         "items": rows,
     }
+
+
+ANSWER_METRICS = ["accuracy", "abstention", "false_abstention", "unsupported_rate",
+                  "language_match", "citation_validity", "hit@5", "latency_ms_p50",
+                  "latency_ms_p95", "latency_ms_max", "model_calls_mean"]
+
+
+def side_by_side(reports: dict[str, dict[str, Any]], metrics: Iterable[str]) -> str:
+    """One table of several runs' overall figures (dev, test, naive on test...), with the
+    dev–test gap where both are there."""
+    metrics = list(metrics)
+    names = list(reports)
+    lines = ["| metric | " + " | ".join(names) + (" | dev−test |" if {"dev", "test"} <= set(
+        names) else " |"), "|---|" + "---|" * (len(names) + ({"dev", "test"} <= set(names)))]
+    for m in ["n", *metrics]:
+        cells = [_fmt(reports[n]["overall"].get(m)) for n in names]
+        if {"dev", "test"} <= set(names):
+            a, b = reports["dev"]["overall"].get(m), reports["test"]["overall"].get(m)
+            cells.append(_fmt(a - b) if isinstance(a, float) and isinstance(b, float)
+                         and not m.startswith("latency") else "")
+        lines.append(f"| {m} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)

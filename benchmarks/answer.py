@@ -20,13 +20,12 @@ import resource
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from assistant import Assistant
+from assistant import Assistant, naive
 from assistant.config import PROJECT_ROOT
 from assistant.evaluate import load_qa, percentile
 
@@ -34,22 +33,15 @@ T = TypeVar("T")
 
 COLD_START = """
 import time; t0 = time.perf_counter()
-from assistant import Assistant
+from assistant import Assistant, naive
 bot = Assistant(); bot.sync_corpus(); bot.retrieve("warm-up"); bot.llm
 print(time.perf_counter() - t0)
 """
 
 
 def naive_answer(bot: Assistant, question: str) -> tuple[str, float]:
-    from llama_index.core.base.llms.types import ChatMessage, MessageRole
-    from llama_index.core.prompts.default_prompts import DEFAULT_TEXT_QA_PROMPT
-
-    started = time.perf_counter()
-    passages = bot.retriever.retrieve(question, k=3, mode="dense")
-    context = "\n\n".join(p.text for p in passages)
-    user = DEFAULT_TEXT_QA_PROMPT.format(context_str=context, query_str=question)
-    reply = bot.llm.chat([ChatMessage(role=MessageRole.USER, content=user)], max_tokens=256)
-    return reply.message.content or "", (time.perf_counter() - started) * 1000
+    reply = naive.naive_answer(bot, question)
+    return reply.text, reply.timings["total_ms"]
 
 
 def _p(values: list[float]) -> dict[str, int]:
@@ -89,7 +81,7 @@ def _ask_all(bot: Assistant, items: list[Any]) -> list[tuple[Any, dict[str, int]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--every", type=int, default=5, help="use every Nth eval question")
-    parser.add_argument("--qa", default=str(PROJECT_ROOT / "eval" / "qa.jsonl"))
+    parser.add_argument("--qa", default=str(PROJECT_ROOT / "eval" / "dev.jsonl"))
     parser.add_argument("--out", default="out/bench-answer.json")
     parser.add_argument("--evidence-passages", default="",
                         help="comma-separated spans-per-question settings to time as well")
@@ -109,12 +101,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ours = Assistant()
         ours.sync_corpus()
-        # ~400-character chunks, as in the naive set-up measured before this pipeline existed.
-        naive = Assistant(vectorstore_dir=Path(tmp) / "naive", chunk_tokens=100,
-                          chunk_overlap_sentences=0, generator=ours.llm)
-        naive.sync_corpus()
-        naive_answer(naive, "warm-up")
-        naive_runs = [_measured(ours.llm, partial(naive_answer, naive, i.question))
+        simple = naive.naive_assistant(ours.llm, Path(tmp) / "naive")
+        naive_answer(simple, "warm-up")
+        naive_runs = [_measured(ours.llm, partial(naive_answer, simple, i.question))
                       for i in items]
         ours_runs = _ask_all(ours, items)
         fewer = {v: _ask_all(Assistant(evidence_passages=v, generator=ours.llm), items)

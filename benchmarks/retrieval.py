@@ -24,7 +24,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--builds", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--qa", default=str(PROJECT_ROOT / "eval" / "qa.jsonl"))
+    parser.add_argument("--qa", default=str(PROJECT_ROOT / "eval" / "dev.jsonl"))
     parser.add_argument("--out", default="out/bench-retrieval.json")
     args = parser.parse_args()
 

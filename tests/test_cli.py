@@ -70,7 +70,7 @@ def test_eval_retrieval_only_writes_report(env: Path, tmp_path: Path,
     assert "none.json not found" in capsys.readouterr().err and not out.exists()
     code = main(["eval", "--retrieval-only", "--qa", str(qa), "--out", str(out), "--no-gate"])
     assert code == 0
-    report = json.loads((out / "report.json").read_text())
+    report = json.loads((out / "qa" / "report.json").read_text())
     assert report["overall"]["n"] == 2 and report["overall"]["hit@5"] == 1.0
     assert set(report["per_language"]) == {"en", "ru"}
     assert "hit@5" in capsys.readouterr().out
@@ -86,8 +86,10 @@ def test_eval_retrieval_only_writes_report(env: Path, tmp_path: Path,
     [
         ("not json", "not valid JSON"),
         ('{"id": "x"}', "missing field"),
-        ('{"id": "x", "lang": "en", "question": "q", "answerable": true, "evidence": ["("]}',
-         "invalid regex"),
+        ('{"id": "x", "lang": "en", "question": "q", "answerable": true, "evidence": ["e"], '
+         '"must": [["ok", {"num": "150"}]]}', "'must' must be a list of lists of alternatives"),
+        ('{"id": "x", "lang": "en", "question": "q", "answerable": true, "evidence": ["e"], '
+         '"must": [["ok"]], "must_not": [""]}', "'must_not' a list of alternatives"),
         ('{"id": "x", "lang": "en", "question": "q", "answerable": true}', "evidence"),
     ],
 )
