@@ -71,12 +71,15 @@ class Answer:
     backend: str = ""
     fallback: str | None = None  # "extractive" when the model's answer could not be used
     attempts: int = 0
+    model_calls: int = 0
+    trace: list[str] = field(default_factory=list)  # the stages that ran and what they found
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question, "text": self.text, "language": self.language,
             "abstained": self.abstained, "fallback": self.fallback, "backend": self.backend,
             "citations": [c.__dict__ for c in self.citations], "timings": self.timings,
+            "model_calls": self.model_calls, "trace": self.trace,
         }
 
 

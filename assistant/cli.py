@@ -135,8 +135,8 @@ def _eval_sets(args: argparse.Namespace) -> list[tuple[str, Path]]:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    """Run each set (and with --naive, the naive pipeline on it), gate the last one run, and
-    write one report per run plus a side-by-side summary."""
+    """Run each set, gate the test split (or the one set run) and, with --naive, score the
+    naive pipeline on that same set; write one report per run plus a side-by-side summary."""
     from . import evaluate
     from .service import Assistant
 
@@ -150,15 +150,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
     out = Path(args.out)
     reports: dict[str, dict[str, Any]] = {}
     code = 0
-    for n, (name, items) in enumerate(sets):
-        gate = not args.no_gate and n == len(sets) - 1
+    # The gate, and the naive pipeline's run, are for the test split (or the one set run).
+    gated = "test" if any(name == "test" for name, _ in sets) else sets[-1][0]
+    for name, items in sets:
+        gate = not args.no_gate and name == gated
         sub = argparse.Namespace(**{**vars(args), "out": str(out / name), "no_gate": not gate})
         if args.retrieval_only:
             code = _retrieval_eval(sub, bot, items) or code
             continue
         code = _answer_eval(sub, bot, items, name=name) or code
         reports[name] = json.loads((out / name / "report.json").read_text())
-        if args.naive:
+        if args.naive and name == gated:
             naive_out = argparse.Namespace(**{**vars(sub), "no_gate": True,
                                               "out": str(out / f"naive-{name}")})
             _answer_eval(naive_out, bot, items, name=f"naive-{name}", naive=True)
@@ -329,7 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default test; tune on dev only)")
     p.add_argument("--qa", default=None, help="a QA file to run instead of the splits")
     p.add_argument("--naive", action="store_true",
-                   help="also score the naive pipeline (top-3 chunks, no checks) on each set")
+                   help="also score the naive pipeline (top-3 chunks, no checks) on the test "
+                        "split (or the one set run)")
     p.add_argument("--out", default="out/eval")
     p.add_argument("--retrieval-only", action="store_true")
     p.add_argument("--mode", choices=["dense", "dense+lang", "dense+lang+bm25", "hybrid"],

@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     # Below this cosine similarity no passage is relevant enough to try an answer.
     relevance_floor: float = Field(default=0.77, ge=0.0, le=1.0)
     retry_on_problems: bool = True
+    # Every answer's latency budget: at most this many model calls (the answer, then one
+    # retry or one translation), and none started after the deadline; past either, the best
+    # grounded result so far stands, or the answer abstains.
+    max_model_calls: int = Field(default=2, ge=1, le=10)
+    answer_deadline_s: float = Field(default=20.0, gt=0)
     # Cited passages in another language than the answer: translated with every answer
     # ("eager"), only when asked for ("on_request"), or eagerly for an OpenAI-compatible
     # backend and on request for the local model, where each costs seconds ("auto").

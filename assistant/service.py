@@ -34,6 +34,22 @@ class Sources:
 
 
 @dataclass
+class Budget:
+    """An answer's latency budget: at most ``calls`` model calls, none started after
+    ``deadline`` (a ``time.perf_counter`` instant). A remembered translation costs nothing."""
+
+    calls: int
+    deadline: float
+    used: int = 0
+
+    def allows(self) -> bool:
+        return self.used < self.calls and time.perf_counter() < self.deadline
+
+    def spend(self) -> None:
+        self.used += 1
+
+
+@dataclass
 class Delta:
     """A piece of answer text as the model writes it (the final Answer may repair it)."""
 
@@ -201,6 +217,9 @@ class Assistant:
         query = standalone_query(question, history)
         passages = self._search(query)
         timings = {"retrieval_ms": (time.perf_counter() - started) * 1000}
+        budget = Budget(self.settings.max_model_calls,
+                        started + self.settings.answer_deadline_s)
+        trace: list[str] = [f"retrieve: {len(passages)} passages"]
         yield Sources(passages, language)
 
         def done(text: str, abstained: bool, citations: list[Citation] | None = None,
@@ -210,22 +229,28 @@ class Assistant:
                 self.translate_citations(citations, language)
                 timings["translation_ms"] = (time.perf_counter() - before) * 1000
             timings["total_ms"] = (time.perf_counter() - started) * 1000
+            trace.append(f"{'abstain' if abstained else fallback or 'answer'}: "
+                         f"{budget.used} model call(s)")
             return Answer(
                 question=question, text=text, language=language, abstained=abstained,
                 citations=citations or [], passages=passages, timings=timings,
                 backend=self.backend, fallback=fallback, attempts=attempts,
+                model_calls=budget.used, trace=trace,
             )
 
-        def abstain(attempts: int = 0) -> Answer:
+        def abstain(attempts: int = 0, why: str = "") -> Answer:
+            if why:
+                trace.append(why)
             return done(self._not_in_sources(language), abstained=True, attempts=attempts)
 
         if grounding.asks_to_override(question, language):
-            yield abstain()
+            yield abstain(why="question asks to override the rules")
             return
         evidence = self._evidence(query, passages)
         if not evidence or max(p.similarity for p in evidence) < self.settings.relevance_floor:
-            yield abstain()
+            yield abstain(why="no passage above the relevance floor")
             return
+        trace.append(f"evidence: {len(evidence)} spans")
 
         from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
@@ -238,6 +263,7 @@ class Assistant:
         ]
         text = ""
         pending = ""  # held back until it cannot be the start of the abstention marker
+        budget.spend()
         for piece in self._stream_llm(chat):
             if not text and not pending:
                 timings["first_token_ms"] = (time.perf_counter() - started) * 1000
@@ -252,7 +278,7 @@ class Assistant:
 
         text = grounding.strip_preamble(text)
         if grounding.is_abstention(text, language):
-            yield abstain(attempts)
+            yield abstain(attempts, "draft says the sources do not answer")
             return
         first = text
         # A reply that only repeats the question (what "ignore your instructions" prompts,
@@ -268,8 +294,11 @@ class Assistant:
             found = [grounding.problem("echo"),
                      *grounding.problems(text, language, evidence, asked)]
         else:
-            text, found = self._repair(text, language, evidence, asked)
-        if found and (self.settings.retry_on_problems or echoed):
+            text, found = self._repair(text, language, evidence, asked, budget)
+        trace += [f"check: {f}" for f in found]
+        if found and (self.settings.retry_on_problems or echoed) and budget.allows():
+            budget.spend()
+            trace.append("retry")
             chat += [
                 ChatMessage(role=MessageRole.ASSISTANT, content=first),
                 ChatMessage(role=MessageRole.USER, content=grounding.prompt("retry.txt").format(
@@ -279,19 +308,20 @@ class Assistant:
             attempts = 2
             echoed_again = grounding.echoes_question(retried, question)
             if grounding.is_abstention(retried, language) or (echoed_again and said_nothing):
-                yield abstain(attempts)
+                yield abstain(attempts, "retry abstained or echoed again")
                 return
             if not echoed_again:  # else the first reply found something: a source is quoted
-                retried, again = self._repair(retried, language, evidence, asked)
+                retried, again = self._repair(retried, language, evidence, asked, budget)
+                trace += [f"check after retry: {f}" for f in again]
                 if not again:
                     text, found = retried, []
                 elif grounding.is_bare(first) and grounding.invents(retried, evidence, asked):
                     # It could only point at a source number, and when pressed it stated
                     # facts that no source holds: there is nothing grounded to quote.
-                    yield abstain(attempts)
+                    yield abstain(attempts, "bare marker, then invented facts")
                     return
         if found and said_nothing:
-            yield abstain(attempts)
+            yield abstain(attempts, "the reply only echoes the question")
             return
         if found:
             best = self._extractive_source(first, evidence, asked)
@@ -299,16 +329,22 @@ class Assistant:
                                asked):
                 # Asked when or how many, with no figure to quote: the model's figures were
                 # invented, and the sources do not say.
-                yield abstain(attempts)
+                yield abstain(attempts, "no figure to quote for a when/how-many question")
                 return
-            text, citations = self._extractive(best, language, evidence, asked, passages)
+            quoted = self._extractive(best, language, evidence, asked, passages, budget)
+            if quoted is None:
+                # Never a foreign-language answer: a quote nobody could translate faithfully
+                # is no answer for this asker.
+                yield abstain(attempts, "the quote could not be translated faithfully")
+                return
+            text, citations = quoted
             yield done(text, abstained=False, citations=citations, fallback="extractive",
                        attempts=attempts)
             return
         yield done(*self._cite(text, evidence, language, asked, passages), attempts=attempts)
 
-    def _repair(self, text: str, language: str, evidence: list[Passage], question: str
-                ) -> tuple[str, list[str]]:
+    def _repair(self, text: str, language: str, evidence: list[Passage], question: str,
+                budget: Budget) -> tuple[str, list[str]]:
         """Fix what can be fixed without asking the model to answer again: mistranslated
         amounts are rewritten, sentences that fail after a sound first one are cut, and an
         answer whose only fault is its language is translated (a short translation costs less
@@ -322,11 +358,11 @@ class Assistant:
                 return plain, []
         if found and (lead := grounding.supported_lead(text, language, evidence, question)):
             return lead, []
-        if grounding.only_language_is_wrong(found):
-            words, markers = grounding.split_markers(text)
-            translated = grounding.repair_scales(
-                grounding.attach_markers(self._translate_text(words, language), markers),
-                language, evidence)
+        words, markers = grounding.split_markers(text)
+        if grounding.only_language_is_wrong(found) and (
+                raw := self._translate_within(words, language, budget)) is not None:
+            translated = grounding.repair_scales(grounding.attach_markers(raw, markers),
+                                                 language, evidence)
             if (grounding.faithful(words, translated)
                     and not grounding.problems(translated, language, evidence, question)):
                 return translated, []
@@ -344,23 +380,28 @@ class Assistant:
         return quotable[best - 1]
 
     def _extractive(self, best: int, language: str, evidence: list[Passage], question: str,
-                    passages: list[Passage]) -> tuple[str, list[Citation]]:
-        """The answer when the model's cannot be used: what passage ``best`` says, translated
-        when it is foreign and the translation keeps its numbers and names, else its sentence
-        quoted."""
+                    passages: list[Passage], budget: Budget
+                    ) -> tuple[str, list[Citation]] | None:
+        """The answer when the model's cannot be used: what passage ``best`` says, in the
+        asker's language (its sentence quoted), or translated when it is foreign and the
+        translation keeps its numbers and names; None when a foreign passage cannot be
+        translated faithfully within the budget."""
         span = evidence[best - 1]
         citations = grounding.make_citations([best], evidence, span.text, question, passages)
         citation = citations[0]
         if citation.language != language:
             # The span the model read is shorter than the sentence: the small model
             # translates it more faithfully, and faster.
-            translated = grounding.repair_scales(
-                self._translate_text(span.text, language), language, [span])
+            raw = self._translate_within(span.text, language, budget)
+            if raw is None:
+                return None
+            translated = grounding.repair_scales(raw, language, [span])
             if (grounding.faithful(span.text, translated)
                     and not grounding.problems(f"{translated} [1]", language, [span], question)):
                 citation.translation = translated
                 return grounding.message("extractive_translated", language).format(
                     n=1, text=" ".join(translated.split())), citations
+            return None
         return grounding.extractive_text(language, citation.sentence, 1), citations
 
     def _cite(self, text: str, evidence: list[Passage], language: str, question: str,
@@ -487,6 +528,14 @@ class Assistant:
             return fixed["en"]
         ok = translated and grounding.answer_language(translated, "?") == language
         return translated if ok else fixed["en"]
+
+    def _translate_within(self, text: str, language: str, budget: Budget) -> str | None:
+        """The translation if it is remembered or the budget allows a model call, else None."""
+        if (text, language) not in self._translations:
+            if not budget.allows():
+                return None
+            budget.spend()
+        return self._translate_text(text, language)
 
     def _translate_text(self, text: str, language: str) -> str:
         """The model's translation, remembered: a retry often repeats the answer it replaces,
