@@ -213,17 +213,18 @@ _QUESTION_END = re.compile(r"(\?|？|나요|까요|습니까|ですか|ました
 _WH = re.compile(
     r"\b(?:what|which|who|whom|whose|why|how|какие|какой|какая|каких|кто|кого|почему|"
     r"siapa|mengapa|bagaimana|quels?|quelles?|pourquoi|welche[nrs]?|wer|wen|wem|"
-    r"warum)\b|무엇|무슨|어떤|어느|누구|누가|어떻게|什么|哪|谁|为什么|怎么|如何|何を|何が|"
-    r"どの|どんな|誰|なぜ|どう",
+    r"warum|qué|cuál|cuáles|quién|quiénes|cómo)\b|무엇|무슨|어떤|어느|누구|누가|어떻게|什么|哪|谁|"
+    r"为什么|怎么|如何|何を|何が|どの|どんな|誰|なぜ|どう|อะไร|ใคร|ทำไม|อย่างไร|ไหน|ใด",
     re.I,
 )
 # A yes/no question may hold a wh-word in a clause: "Did the leader who visited Seoul sign?"
 _YES_NO = re.compile(
     r"^\s*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|ist|sind|"
-    r"hat|haben|wird|werden|kann|est-ce|apakah)\b|\bли\b|không\s*[?？]|吗|是否|是不是|有没有",
+    r"hat|haben|wird|werden|kann|est-ce|apakah)\b|\bли\b|không\s*[?？]|吗|是否|是不是|有没有|"
+    r"ไหม|หรือไม่|หรือเปล่า",
     re.I,
 )
-_YES = re.compile(r"^(?:yes|да|vâng|ya|oui|ja|네|예|はい|是的|对)\s*[,，、.!]", re.I)
+_YES = re.compile(r"^(?:yes|да|vâng|ya|oui|ja|sí|네|예|はい|是的|对|ใช่)\s*[,，、.!]", re.I)
 
 
 def echoes_question(text: str, question: str) -> bool:
@@ -563,10 +564,11 @@ _SCRIPTS = {
     "Hangul": re.compile(r"[\uac00-\ud7a3]"),
     "Chinese": re.compile(r"[\u4e00-\u9fff]"),
     "Japanese kana": re.compile(r"[\u3040-\u30ff]"),
+    "Thai": re.compile(r"[\u0e00-\u0e7f]"),
 }
 # Scripts an answer in the language may contain (Latin names are fine everywhere).
 _OWN_SCRIPTS = {"ru": {"Cyrillic"}, "uk": {"Cyrillic"}, "ko": {"Hangul"}, "zh": {"Chinese"},
-                "ja": {"Chinese", "Japanese kana"}}
+                "ja": {"Chinese", "Japanese kana"}, "th": {"Thai"}}
 
 
 # Lower-case Latin words: names and acronyms are capitalised, sentences of another language

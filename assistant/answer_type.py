@@ -3,7 +3,8 @@
 Factoid questions that ask "when" are answered by passages that carry a year or a date, and
 "how many" by passages that carry a number. The small embedder often ranks a passage that talks
 about the same topic above the one that holds the date; this cue lets retrieval prefer passages
-that can answer at all. Cues cover the languages the eval set exercises.
+that can answer at all. Cues cover the 11 languages the product claims (en ru id vi ko zh ja fr
+de es th); Thai, written without spaces, matches inside text, the others as words.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ AnswerType = Literal["time", "quantity", "other"]
 _TIME = re.compile(
     r"\b(?:what year|which year|since what year|как\w* год\w*|с какого года|"
     r"kapan|tahun berapa|sejak tahun|khi nào|năm nào|bao giờ|quelle année|"
-    r"en quelle année|wann|welchem jahr|seit wann)\b|언제|몇\s*년|몇\s*월|哪一年|哪年|何时|何時|"
-    r"什么时候|幾年|何年|いつ",
+    r"en quelle année|wann|welchem jahr|seit wann|en qué año|qué año|desde qué año|"
+    r"desde cuándo|cuándo)\b|언제|몇\s*년|몇\s*월|哪一年|哪年|何时|何時|"
+    r"什么时候|幾年|何年|いつ|เมื่อไร|เมื่อไหร่|ปีใด|ปีไหน|ปีอะไร|วันไหน|วันที่เท่าไร|เดือนใด|เดือนไหน",
     re.I,
 )
 # "When", "когда" and "quand" also join clauses ("the phrase he used when praising Korea",
@@ -36,17 +38,19 @@ _WHEN = re.compile(
 _QUANTITY = re.compile(
     r"\b(?:how many|how much|сколько|berapa|ke-?\s?berapa|bao nhiêu|thứ mấy|combien\w*|"
     r"wie viele|wie viel|wievielt\w*|по сч[её]ту|rate|percentage|темп\w*|процент\w*|laju|"
-    r"persentase|tốc độ|tỷ lệ|phần trăm|taux|pourcentage|Wachstumsrate|Prozent\w*)\b|몇|얼마|"
+    r"persentase|tốc độ|tỷ lệ|phần trăm|taux|pourcentage|Wachstumsrate|Prozent\w*|"
+    r"cuántos|cuántas|cuánto|cuánta|qué porcentaje|porcentaje|tasa)\b|몇|얼마|"
     r"성장률|증가율|비율|퍼센트|多少|几|幾|いくつ|何人|第何|何代|何番|何回|どのくらい|どれくらい|"
-    r"增长率|增長率|成長率|比率|百分比|割合|パーセント",
+    r"增长率|增長率|成長率|比率|百分比|割合|パーセント|เท่าไร|เท่าไหร่|กี่|ร้อยละ|เปอร์เซ็นต์|อัตรา",
     re.I,
 )
 # "Where", in the languages of the eval set: the answer is a place.
 _PLACE = re.compile(
     r"\b(?:where|in which city|in what city|which (?:\w+ )?city|где|в каком(?: \w+)? "
     r"(?:городе|месте)|di mana|di kota mana|ở đâu|tại đâu|ở thành phố nào|où|dans quelle ville|"
-    r"wo|in welcher stadt|an welchem ort)\b|어디|어느\s*(?:곳|도시|지역)|哪里|哪裡|哪儿|"
-    r"哪个(?:地方|城市)|哪座城市|どこ|どの都市",
+    r"wo|in welcher stadt|an welchem ort|dónde|en qué ciudad|en qué lugar)\b|어디|"
+    r"어느\s*(?:곳|도시|지역)|哪里|哪裡|哪儿|哪个(?:地方|城市)|哪座城市|どこ|どの都市|ที่ไหน|"
+    r"เมืองใด|เมืองไหน|จังหวัดใด|จังหวัดไหน|สถานที่ใด",
     re.I,
 )
 _YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)")
@@ -73,24 +77,26 @@ def can_answer(answer_type: AnswerType, passage: str) -> bool:
     return False
 
 
-# The twelve months as sources name them (en, ru, id, fr, de). English "May" only with its
-# capital: "may" is a verb.
+# The twelve months by name (en, ru, id, fr, de, es, th; ko, zh, ja and vi write them as
+# numbers). English "May" only with its capital: "may" is a verb.
 _MONTH_NAMES = (
-    r"January|Jan|январ\w*|Januari|janvier|Januar",
-    r"February|Feb|феврал\w*|Februari|février|Februar",
-    r"March|Mar|март\w*|Maret|mars|März",
-    r"April|Apr|апрел\w*|avril",
-    r"(?-i:May)|ма[яйе]|Mei|mai",
-    r"June|Jun|июн\w*|Juni|juin",
-    r"July|Jul|июл\w*|Juli|juillet",
-    r"August|Aug|август\w*|Agustus|août",
-    r"September|Sept?|сентябр\w*|septembre",
-    r"October|Oct|октябр\w*|Oktober|octobre",
-    r"November|Nov|ноябр\w*|novembre",
-    r"December|Dec|декабр\w*|Desember|décembre|Dezember",
+    r"January|Jan|январ\w*|Januari|janvier|Januar|enero|มกราคม",
+    r"February|Feb|феврал\w*|Februari|février|Februar|febrero|กุมภาพันธ์",
+    r"March|Mar|март\w*|Maret|mars|März|marzo|มีนาคม",
+    r"April|Apr|апрел\w*|avril|abril|เมษายน",
+    r"(?-i:May)|ма[яйе]|Mei|mai|mayo|พฤษภาคม",
+    r"June|Jun|июн\w*|Juni|juin|junio|มิถุนายน",
+    r"July|Jul|июл\w*|Juli|juillet|julio|กรกฎาคม",
+    r"August|Aug|август\w*|Agustus|août|agosto|สิงหาคม",
+    r"September|Sept?|сентябр\w*|septembre|septiembre|setiembre|กันยายน",
+    r"October|Oct|октябр\w*|Oktober|octobre|octubre|ตุลาคม",
+    r"November|Nov|ноябр\w*|novembre|noviembre|พฤศจิกายน",
+    r"December|Dec|декабр\w*|Desember|décembre|Dezember|diciembre|ธันวาคม",
 )
 _MONTH = "(?:" + "|".join(_MONTH_NAMES) + ")"
-_NAMED_MONTH = [re.compile(rf"(?<!\w)(?:{names})(?!\w)", re.I) for names in _MONTH_NAMES]
+# A word boundary, except between Thai letters (Thai writes no spaces between words).
+_NAMED_MONTH = [re.compile(rf"(?<![^\W\u0e00-\u0e7f])(?:{names})(?![^\W\u0e00-\u0e7f])", re.I)
+                for names in _MONTH_NAMES]
 # A number an answer writes as a month: "5월", "10月", "tháng 8", "ngày 5/6", "30/10/2025".
 _MONTH_NUMBER = re.compile(
     r"(?<!\d)(\d{1,2})\s*[월月]|\btháng\s+(\d{1,2})(?!\d)|"

@@ -59,6 +59,13 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def _print_answer(answer: Any, show_sources: bool = True) -> None:
     print(answer.text)
+    if show_sources and answer.abstained and answer.passages:
+        # What was found, labelled as not answering: the asker can judge for themselves.
+        print("\nClosest passages (they do not answer the question):")
+        for p in answer.passages[:3]:
+            meta = ", ".join(x for x in (p.source, p.date, p.language) if x)
+            more = "…" if len(p.text) > 300 else ""
+            print(f"- {p.display_title} ({meta})\n    {p.text[:300]}{more}")
     if show_sources and answer.citations:
         print()
         for c in answer.citations:

@@ -170,14 +170,20 @@ def _by_language(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
 
 
 def check_thresholds(report: dict[str, Any], thresholds: dict[str, Any]) -> list[str]:
-    """Failures as readable lines; thresholds look like {"hit@5": 0.9, "per_language": {...}}."""
+    """Failures as readable lines; thresholds look like {"hit@5": 0.9, "per_language": {...},
+    "max": {"unsupported_rate": 0.02}}: floors, per-language floors, and ceilings."""
     failures = []
     overall = report["overall"]
     for metric, floor in thresholds.items():
-        if metric in ("per_language", "min_language_n"):
+        if metric in ("per_language", "min_language_n", "max"):
             continue
         if (overall.get(metric) or 0.0) < floor:
             failures.append(f"overall {metric} = {(overall.get(metric) or 0.0):.3f} < {floor}")
+    for metric, ceiling in (thresholds.get("max") or {}).items():
+        value = overall.get(metric)
+        if value is None or value > ceiling:
+            failures.append(f"overall {metric} = {value if value is None else round(value, 3)}"
+                            f" > {ceiling}")
     min_n = thresholds.get("min_language_n", 5)
     for metric, floor in (thresholds.get("per_language") or {}).items():
         for lang, scores in report["per_language"].items():

@@ -1,4 +1,5 @@
-"""Amounts with scale words ("5 juta", "150 млрд", "1,500억", "500万") as values, in 9 languages.
+"""Amounts with scale words ("5 juta", "150 млрд", "1,500억", "500万", "150 mil millones",
+"150,000 ล้าน") as values, in the 11 languages the product claims.
 
 The small model translates digits faithfully but not scale words: it turned "5 juta" (5 million)
 into "5万" (50 thousand) and "150 billion" into "150억" (15 billion). Comparing digit strings
@@ -11,17 +12,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Longest words first, so "백만" is read before "만".
+# Longest words first, so "백만" is read before "만". Thai, written without spaces, attaches its
+# scale words the same way ("150,000 ล้าน" is 150 billion, "1.5 แสนล้าน" too).
 _CJK_SCALES: list[tuple[str, float]] = [
+    (r"ล้านล้าน", 1e12), (r"แสนล้าน", 1e11), (r"หมื่นล้าน", 1e10), (r"พันล้าน", 1e9),
+    (r"ร้อยล้าน", 1e8), (r"ล้าน", 1e6), (r"แสน", 1e5), (r"หมื่น", 1e4), (r"พัน", 1e3),
     (r"백만", 1e6), (r"천만", 1e7), (r"십억", 1e9), (r"조", 1e12), (r"억", 1e8), (r"만", 1e4),
     (r"천", 1e3), (r"百万", 1e6), (r"千万", 1e7), (r"万亿", 1e12), (r"兆", 1e12),
     (r"亿|億", 1e8), (r"万|萬", 1e4), (r"千", 1e3),
 ]
 _WORD_SCALES: list[tuple[str, float]] = [
-    (r"trillions?|триллион\w*|трлн|triliun|nghìn\s+tỷ", 1e12),
-    (r"billions?|bn|млрд|миллиард\w*|tỷ|tỉ|miliar|milyar|milliards?|Milliarden?|Mrd", 1e9),
-    (r"millions?|mln|млн|миллион\w*|triệu|juta|Millionen|Mio", 1e6),
-    (r"thousands?|тыс|тысяч\w*|nghìn|ngàn|ribu|milliers?|Tausend", 1e3),
+    (r"trillions?|триллион\w*|трлн|triliun|nghìn\s+tỷ|billones|billón", 1e12),
+    (r"billions?|bn|млрд|миллиард\w*|tỷ|tỉ|miliar|milyar|milliards?|Milliarden?|Mrd|"
+     r"mil\s+millones", 1e9),
+    (r"millions?|mln|млн|миллион\w*|triệu|juta|Millionen|Mio|millones|millón", 1e6),
+    (r"thousands?|тыс|тысяч\w*|nghìn|ngàn|ribu|milliers?|Tausend|mil", 1e3),
 ]
 _SCALES = _CJK_SCALES + _WORD_SCALES
 _NUM = r"(?<![\d.,])(\d+(?:[.,]\d+)*)(?!\d)"
@@ -119,12 +124,15 @@ _WORDS: dict[str, list[tuple[float, str, bool]]] = {
     "ko": [(1e12, "조", False), (1e8, "억", False), (1e4, "만", False)],
     "zh": [(1e12, "万亿", False), (1e8, "亿", False), (1e4, "万", False)],
     "ja": [(1e12, "兆", False), (1e8, "億", False), (1e4, "万", False)],
+    "es": [(1e12, "billones", True), (1e9, "mil millones", True), (1e6, "millones", True)],
+    "th": [(1e12, "ล้านล้าน", True), (1e6, "ล้าน", True)],  # "150,000 ล้าน" for 150 billion
 }
 
 
 # Thousands separator, and whether decimals take a comma ("1,5 млн").
-_THOUSANDS = {"zh": "", "ja": "", "ru": " ", "fr": " ", "de": ".", "vi": ".", "id": "."}
-_DECIMAL_COMMA = {"ru", "fr", "de", "vi", "id"}
+_THOUSANDS = {"zh": "", "ja": "", "ru": " ", "fr": " ", "de": ".", "vi": ".", "id": ".",
+              "es": "."}
+_DECIMAL_COMMA = {"ru", "fr", "de", "vi", "id", "es"}
 
 
 def render(value: float, language: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import answer as grounding
-from . import names
+from . import claims, names
 from .answer import Answer, Citation
 from .answer_type import could_state, expected_answer_type
 from .config import Settings, load_settings, prepare_offline_environment
@@ -60,18 +60,22 @@ class Assistant:
     """Build with settings (from env / .env by default); heavy parts load on first use."""
 
     def __init__(self, settings: Settings | None = None, generator: Any = None,
-                 **overrides: Any) -> None:
-        """``generator`` is a llama-index LLM to use instead of the configured one (tests pass
-        fakes here); ``overrides`` are settings fields, e.g. ``Assistant(llm="openai")``."""
+                 embedder: Any = None, **overrides: Any) -> None:
+        """``generator`` is a llama-index LLM and ``embedder`` a llama-index embedding (with a
+        ``fingerprint``) to use instead of the configured ones (unit tests pass fakes here);
+        ``overrides`` are settings fields, e.g. ``Assistant(llm="openai")``."""
         if settings is not None and overrides:
             settings = load_settings(
                 **(settings.model_dump(include=settings.model_fields_set) | overrides))
         self.settings = settings if settings is not None else load_settings(**overrides)
         prepare_offline_environment()
         self._llm = generator
+        if embedder is not None:
+            self.__dict__["embedder"] = embedder  # the cached_property's slot
         self._llm_lock = threading.Lock()
         self._span_vectors: dict[str, list[float]] = {}
         self._translations: dict[tuple[str, str], str] = {}
+        self._vocab: tuple[tuple[int, int], frozenset[str]] | None = None
 
     @property
     def llm(self) -> Any:
@@ -295,6 +299,7 @@ class Assistant:
                      *grounding.problems(text, language, evidence, asked)]
         else:
             text, found = self._repair(text, language, evidence, asked, budget)
+            found += self._outside(text, language, question)
         trace += [f"check: {f}" for f in found]
         if found and (self.settings.retry_on_problems or echoed) and budget.allows():
             budget.spend()
@@ -312,6 +317,7 @@ class Assistant:
                 return
             if not echoed_again:  # else the first reply found something: a source is quoted
                 retried, again = self._repair(retried, language, evidence, asked, budget)
+                again += self._outside(retried, language, question)
                 trace += [f"check after retry: {f}" for f in again]
                 if not again:
                     text, found = retried, []
@@ -367,6 +373,23 @@ class Assistant:
                     and not grounding.problems(translated, language, evidence, question)):
                 return translated, []
         return text, found
+
+    def _outside(self, text: str, language: str, question: str) -> list[str]:
+        """A problem when the answer names someone or something no article mentions (a name
+        from the model's memory: no list of names can hold it)."""
+        outside = claims.names_outside(text, language, self._vocabulary(), question)
+        return [grounding.problem("names", names=", ".join(outside))] if outside else []
+
+    def _vocabulary(self) -> frozenset[str]:
+        """Every word of the indexed passages and of the known names' forms, per index
+        revision (an ingest adds words)."""
+        revision = self.index.revision
+        if self._vocab is None or self._vocab[0] != revision:
+            forms = [f for entry in names.entities().values() for fs in entry.values()
+                     for f in fs]
+            self._vocab = (revision, claims.vocabulary(
+                [c.text for c in self.index.all_chunks()] + forms))
+        return self._vocab[1]
 
     def _extractive_source(self, attempt: str, evidence: list[Passage], question: str) -> int:
         """The passage an extractive answer quotes (1-based): scored by the question, and by

@@ -99,14 +99,16 @@ def render_citations(citations: list[Citation], lang: str) -> str:
     return "\n".join(blocks)
 
 
-def render_retrieved(passages: list[Passage], lang: str) -> str:
+def render_retrieved(passages: list[Passage], lang: str, label: str = "retrieved") -> str:
+    """Passages as found; ``label`` says what they are: being read, or (after an abstention)
+    the closest ones, which do not answer."""
     items = "".join(
         f'<div class="src"><div><b>{html.escape(p.display_title)}</b></div>'
         f'<div class="meta">{_meta(p.source, p.date, p.language, p.url, lang)}</div>'
         f"<div>{html.escape(p.text)}</div></div>"
         for p in passages
     )
-    return f"<p><i>{html.escape(t('retrieved', lang))}</i></p>{items}"
+    return f"<p><i>{html.escape(t(label, lang))}</i></p>{items}"
 
 
 def render_status(bot: Assistant, lang: str | None) -> str:
@@ -161,7 +163,9 @@ def build_app(bot: Assistant) -> Any:
                     chat[-1]["content"] = html.escape(partial)
                 elif isinstance(event, Answer):
                     chat[-1]["content"] = linkify(event.text)
-                    sources_html = render_citations(event.citations, lang)
+                    sources_html = (render_retrieved(event.passages[:3], lang, "closest")
+                                    if event.abstained and event.passages
+                                    else render_citations(event.citations, lang))
                     turns.append({"question": question, "answer": event.text,
                                   "language": lang, "citations": _citation_dicts(event.citations)})
                 yield out()

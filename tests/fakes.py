@@ -1,10 +1,14 @@
-"""Deterministic fake LLM for unit tests of the answer plumbing (never a real model)."""
+"""Deterministic fakes for unit tests of the answer plumbing: an LLM and an embedder (never a
+real model)."""
 
 from __future__ import annotations
 
+import hashlib
+import math
 from collections.abc import Sequence
 from typing import Any
 
+from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.base.llms.types import (
     ChatMessage,
     ChatResponse,
@@ -77,3 +81,38 @@ class FakeScriptedLLM(CustomLLM):
             yield CompletionResponse(text=text, delta=text)
 
         return gen()
+
+
+class FakeHashEmbedding(BaseEmbedding):
+    """Deterministic, model-free embedding for unit tests: hashed character trigrams of the
+    lower-cased text, L2-normalised. Texts sharing words get close vectors; nothing more."""
+
+    dim: int = 256
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(model_name="fake-hash-trigrams", **kwargs)
+
+    @property
+    def fingerprint(self) -> str:
+        return f"fake-hash-trigrams/{self.dim}"
+
+    def _vector(self, text: str) -> list[float]:
+        vector = [0.0] * self.dim
+        padded = f"  {' '.join(text.lower().split())}  "
+        for i in range(len(padded) - 2):
+            digest = hashlib.blake2b(padded[i:i + 3].encode(), digest_size=4).digest()
+            vector[int.from_bytes(digest, "little") % self.dim] += 1.0
+        norm = math.sqrt(sum(x * x for x in vector)) or 1.0
+        return [x / norm for x in vector]
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self._vector(query)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._vector(text)
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._vector(query)
+
+    async def _aget_text_embedding(self, text: str) -> list[float]:
+        return self._vector(text)

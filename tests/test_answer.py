@@ -935,3 +935,18 @@ def test_every_retry_reason_the_code_gives_is_in_problems_json() -> None:
     assert grounding.only_language_is_wrong([grounding.problem(
         "mixed_script", wanted="Russian", foreign="Latin")])
     assert not grounding.only_language_is_wrong([grounding.problem("numbers", numbers="300")])
+
+
+def test_a_name_no_article_mentions_is_sent_back(bot_with: Callable[..., Assistant]) -> None:
+    """A name from the model's memory is in no list of names: the answer naming it goes back
+    to the model, and the retry's grounded answer stands."""
+    probe = bot_with()
+    n = _trade_number(probe)
+    invented = f"Emmanuel Macron set the target of 150 billion USD by 2030 [{n}]."
+    grounded = f"The target is 150 billion USD by 2030 [{n}]."
+    bot = bot_with(invented, grounded)
+    answer = bot.ask(TRADE_Q)
+    assert answer.attempts == 2 and "Macron" not in answer.text
+    # "Emmanuel" opens the sentence, where a capital says nothing; "Macron" is caught.
+    assert any("Macron: not in the cited sources" in step for step in answer.trace)
+    assert "Macron" in bot.llm.calls[1][-1].content

@@ -211,3 +211,21 @@ def test_answer_eval_stops_when_the_backend_keeps_failing(
     assert report["stopped"].startswith(f"stopped after {EVAL_ERRORS_IN_A_ROW} model errors")
     assert "Incomplete: stopped after" in (out / "report.md").read_text()
     assert "Could not reach" in capsys.readouterr().err
+
+
+def test_an_abstention_shows_the_closest_passages_labelled(
+        make_assistant: Callable[..., Any], tiny_corpus: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli import _print_answer
+    from assistant.web import render_retrieved
+
+    bot = make_assistant(generator=FakeScriptedLLM(["NOT_IN_SOURCES"]))
+    bot.ingest([tiny_corpus])
+    answer = bot.ask("How many direct flights a week link Hanoi and Seoul?")
+    assert answer.abstained and answer.passages
+    _print_answer(answer)
+    out = capsys.readouterr().out
+    assert "Closest passages (they do not answer the question):" in out
+    assert answer.passages[0].text[:40] in out
+    panel = render_retrieved(answer.passages[:3], "ru", "closest")
+    assert "Ответа на вопрос в них нет" in panel

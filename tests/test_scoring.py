@@ -117,3 +117,13 @@ def test_the_split_is_by_fact_and_covers_what_the_issue_asks() -> None:
     for split in (dev, test):
         assert {i.lang for i in split} == set(languages)
         assert sum(not i.answerable for i in split) >= 25
+
+
+def test_thresholds_have_floors_and_ceilings() -> None:
+    from assistant.evaluate import check_thresholds
+
+    report = {"overall": {"n": 10, "accuracy": 0.8, "unsupported_rate": 0.05},
+              "per_language": {}}
+    assert check_thresholds(report, {"accuracy": 0.7, "max": {"unsupported_rate": 0.1}}) == []
+    assert check_thresholds(report, {"accuracy": 0.9, "max": {"unsupported_rate": 0.02}}) == [
+        "overall accuracy = 0.800 < 0.9", "overall unsupported_rate = 0.05 > 0.02"]
