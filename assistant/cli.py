@@ -97,6 +97,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(json.dumps(final.to_dict(), ensure_ascii=False, indent=2))
         return 0
     _print_answer(final)
+    if args.explain:
+        print(f"\nHow it was made ({final.model_calls} model call(s), "
+              f"{final.timings.get('total_ms', 0) / 1000:.1f} s):")
+        for step in final.trace:
+            print(f"- {step}")
     return 0
 
 
@@ -325,6 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stream", action="store_true", help="show the answer as it is written")
     p.add_argument("--translate", action="store_true",
                    help="translate cited passages into the question's language")
+    p.add_argument("--explain", action="store_true",
+                   help="print the pipeline's trace: the stages that ran, what the checks found")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("chat", help="chat in the terminal (keeps history)")

@@ -6,7 +6,7 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +20,7 @@ from .config import Settings, load_settings, prepare_offline_environment
 from .errors import InputError, ModelError
 from .index import ChunkIndex, IngestReport
 from .retrieve import Mode, Passage, Retriever, standalone_query
+from .stages import Budget, Draft, Review, Run
 
 History = Sequence[tuple[str, str]]
 log = logging.getLogger(__name__)
@@ -34,22 +35,6 @@ class Sources:
 
 
 @dataclass
-class Budget:
-    """An answer's latency budget: at most ``calls`` model calls, none started after
-    ``deadline`` (a ``time.perf_counter`` instant). A remembered translation costs nothing."""
-
-    calls: int
-    deadline: float
-    used: int = 0
-
-    def allows(self) -> bool:
-        return self.used < self.calls and time.perf_counter() < self.deadline
-
-    def spend(self) -> None:
-        self.used += 1
-
-
-@dataclass
 class Delta:
     """A piece of answer text as the model writes it (the final Answer may repair it)."""
 
@@ -60,8 +45,8 @@ class Assistant:
     """Build with settings (from env / .env by default); heavy parts load on first use."""
 
     def __init__(self, settings: Settings | None = None, generator: Any = None,
-                 embedder: Any = None, **overrides: Any) -> None:
-        """``generator`` is a llama-index LLM and ``embedder`` a llama-index embedding (with a
+                 embed_model: Any = None, **overrides: Any) -> None:
+        """``generator`` is a llama-index LLM and ``embed_model`` a llama-index embedding (with a
         ``fingerprint``) to use instead of the configured ones (unit tests pass fakes here);
         ``overrides`` are settings fields, e.g. ``Assistant(llm="openai")``."""
         if settings is not None and overrides:
@@ -70,8 +55,8 @@ class Assistant:
         self.settings = settings if settings is not None else load_settings(**overrides)
         prepare_offline_environment()
         self._llm = generator
-        if embedder is not None:
-            self.__dict__["embedder"] = embedder  # the cached_property's slot
+        if embed_model is not None:
+            self.__dict__["embedder"] = embed_model  # the cached_property's slot
         self._llm_lock = threading.Lock()
         self._span_vectors: dict[str, list[float]] = {}
         self._translations: dict[tuple[str, str], str] = {}
@@ -212,142 +197,176 @@ class Assistant:
 
     def stream(self, question: str, history: History | None = None
                ) -> Iterator[Sources | Delta | Answer]:
-        """Yield Sources first, then Delta text pieces, then the final Answer."""
+        """Yield Sources first, then Delta text pieces, then the final Answer. Each step is a
+        stage with typed input and output (``stages.py``); every one leaves its trace."""
+        run = self._understand(question, history)
+        run.passages = self._search(run.query)
+        run.timings["retrieval_ms"] = run.elapsed_ms()
+        run.trace.append(f"retrieve: {len(run.passages)} passages")
+        yield Sources(run.passages, run.language)
+        if refusal := self._select_evidence(run):
+            yield self._abstain(run, refusal)
+            return
+        draft = yield from self._generate(run)
+        if grounding.is_abstention(draft.text, run.language):
+            yield self._abstain(run, "draft says the sources do not answer")
+            return
+        review = self._review(run, draft)
+        if isinstance(review, Answer):
+            yield review
+        elif review.problems:
+            yield self._fall_back(run, draft)
+        else:
+            yield self._finish(run, *self._cite(review.text, run.evidence, run.language,
+                                                run.asked, run.passages))
+
+    # -- the stages -----------------------------------------------------------------------------
+
+    def _understand(self, question: str, history: History | None) -> Run:
+        """The question checked, its language, the turns it continues, the search query."""
         started = time.perf_counter()
         question = self.check_question(question)
         turns = self.settings.history_turns
-        language, history = self._conversation(
+        language, thread = self._conversation(
             question, list(history or [])[-turns:] if turns else [])
-        query = standalone_query(question, history)
-        passages = self._search(query)
-        timings = {"retrieval_ms": (time.perf_counter() - started) * 1000}
-        budget = Budget(self.settings.max_model_calls,
-                        started + self.settings.answer_deadline_s)
-        trace: list[str] = [f"retrieve: {len(passages)} passages"]
-        yield Sources(passages, language)
+        budget = Budget(self.settings.max_model_calls, started + self.settings.answer_deadline_s)
+        return Run(question=question, language=language, history=thread,
+                   query=standalone_query(question, thread), started=started, budget=budget)
 
-        def done(text: str, abstained: bool, citations: list[Citation] | None = None,
-                 fallback: str | None = None, attempts: int = 0) -> Answer:
-            if citations and self.translates_eagerly:
-                before = time.perf_counter()
-                self.translate_citations(citations, language)
-                timings["translation_ms"] = (time.perf_counter() - before) * 1000
-            timings["total_ms"] = (time.perf_counter() - started) * 1000
-            trace.append(f"{'abstain' if abstained else fallback or 'answer'}: "
-                         f"{budget.used} model call(s)")
-            return Answer(
-                question=question, text=text, language=language, abstained=abstained,
-                citations=citations or [], passages=passages, timings=timings,
-                backend=self.backend, fallback=fallback, attempts=attempts,
-                model_calls=budget.used, trace=trace,
-            )
-
-        def abstain(attempts: int = 0, why: str = "") -> Answer:
-            if why:
-                trace.append(why)
-            return done(self._not_in_sources(language), abstained=True, attempts=attempts)
-
-        if grounding.asks_to_override(question, language):
-            yield abstain(why="question asks to override the rules")
-            return
-        evidence = self._evidence(query, passages)
-        if not evidence or max(p.similarity for p in evidence) < self.settings.relevance_floor:
-            yield abstain(why="no passage above the relevance floor")
-            return
-        trace.append(f"evidence: {len(evidence)} spans")
-
-        from llama_index.core.base.llms.types import ChatMessage, MessageRole
-
+    def _select_evidence(self, run: Run) -> str | None:
+        """The spans the model will read; a reason to abstain without asking it, if any."""
+        if grounding.asks_to_override(run.question, run.language):
+            return "question asks to override the rules"
+        run.evidence = self._evidence(run.query, run.passages)
+        if (not run.evidence
+                or max(p.similarity for p in run.evidence) < self.settings.relevance_floor):
+            return "no passage above the relevance floor"
+        run.trace.append(f"evidence: {len(run.evidence)} spans")
         # What the checks take from the question: its numbers back an answer only where a
         # source holds them too, or "Is the target 500 billion?" would get its premise confirmed.
-        asked = grounding.ground_question(question, evidence)
-        chat = grounding.base_chat() + [
+        run.asked = grounding.ground_question(run.question, run.evidence)
+        return None
+
+    def _generate(self, run: Run) -> Generator[Delta, None, Draft]:
+        """The model's first reply, streamed as Deltas (held back while it may still be the
+        abstention marker)."""
+        from llama_index.core.base.llms.types import ChatMessage, MessageRole
+
+        run.chat = grounding.base_chat() + [
             ChatMessage(role=MessageRole.USER, content=grounding.build_user_message(
-                question, language, evidence, history)),
+                run.question, run.language, run.evidence, run.history)),
         ]
-        text = ""
-        pending = ""  # held back until it cannot be the start of the abstention marker
-        budget.spend()
-        for piece in self._stream_llm(chat):
+        text = pending = ""
+        run.budget.spend()
+        for piece in self._stream_llm(run.chat):
             if not text and not pending:
-                timings["first_token_ms"] = (time.perf_counter() - started) * 1000
+                run.timings["first_token_ms"] = run.elapsed_ms()
             text += piece
             pending += piece
             if grounding.could_be_abstention(text):
                 continue
             yield Delta(pending)
             pending = ""
-        timings["generation_ms"] = (time.perf_counter() - started) * 1000 - timings["retrieval_ms"]
-        attempts = 1
-
+        run.timings["generation_ms"] = run.elapsed_ms() - run.timings["retrieval_ms"]
+        run.attempts = 1
         text = grounding.strip_preamble(text)
-        if grounding.is_abstention(text, language):
-            yield abstain(attempts, "draft says the sources do not answer")
-            return
-        first = text
         # A reply that only repeats the question (what "ignore your instructions" prompts,
         # and sometimes a plain question, get from the small model) is asked once more; if
-        # that fails too, the model has nothing to say from the sources.
-        echoed = grounding.echoes_question(text, question)
-        # "Yes, Korea will raise its ODA ... [3]" to "in which fields?" is no answer, but it
-        # found the topic in the sources: if the retry echoes too, a source is quoted.
-        said_nothing = grounding.only_echoes(text, question)
-        if echoed:
-            # What else is wrong goes into the retry too: "Yes, Korea will raise its ODA ... in
-            # semiconductors [3]" also cited the wrong source, and only naming it moves the model.
-            found = [grounding.problem("echo"),
-                     *grounding.problems(text, language, evidence, asked)]
+        # that fails too, the model has nothing to say from the sources. "Yes, Korea will
+        # raise its ODA ... [3]" to "in which fields?" is no answer either, but it found the
+        # topic in the sources: if the retry echoes too, a source is quoted.
+        return Draft(text, echoed=grounding.echoes_question(text, run.question),
+                     said_nothing=grounding.only_echoes(text, run.question))
+
+    def _review(self, run: Run, draft: Draft) -> Review | Answer:
+        """Check the draft; repair what can be repaired without the model; retry once with
+        the problems named, within the budget. An Answer when the review ends in abstention."""
+        if draft.echoed:
+            # What else is wrong goes into the retry too: "Yes, Korea will raise its ODA ...
+            # in semiconductors [3]" also cited the wrong source; only naming it moves the model.
+            review = Review(draft.text, [grounding.problem("echo"), *grounding.problems(
+                draft.text, run.language, run.evidence, run.asked)])
         else:
-            text, found = self._repair(text, language, evidence, asked, budget)
-            found += self._outside(text, language, question)
-        trace += [f"check: {f}" for f in found]
-        if found and (self.settings.retry_on_problems or echoed) and budget.allows():
-            budget.spend()
-            trace.append("retry")
-            chat += [
-                ChatMessage(role=MessageRole.ASSISTANT, content=first),
-                ChatMessage(role=MessageRole.USER, content=grounding.prompt("retry.txt").format(
-                    problem="; ".join(found), language=grounding.language_label(language))),
-            ]
-            retried = grounding.strip_preamble("".join(self._stream_llm(chat)))
-            attempts = 2
-            echoed_again = grounding.echoes_question(retried, question)
-            if grounding.is_abstention(retried, language) or (echoed_again and said_nothing):
-                yield abstain(attempts, "retry abstained or echoed again")
-                return
-            if not echoed_again:  # else the first reply found something: a source is quoted
-                retried, again = self._repair(retried, language, evidence, asked, budget)
-                again += self._outside(retried, language, question)
-                trace += [f"check after retry: {f}" for f in again]
-                if not again:
-                    text, found = retried, []
-                elif grounding.is_bare(first) and grounding.invents(retried, evidence, asked):
-                    # It could only point at a source number, and when pressed it stated
-                    # facts that no source holds: there is nothing grounded to quote.
-                    yield abstain(attempts, "bare marker, then invented facts")
-                    return
-        if found and said_nothing:
-            yield abstain(attempts, "the reply only echoes the question")
-            return
-        if found:
-            best = self._extractive_source(first, evidence, asked)
-            if not could_state(expected_answer_type(question), evidence[best - 1].text,
-                               asked):
-                # Asked when or how many, with no figure to quote: the model's figures were
-                # invented, and the sources do not say.
-                yield abstain(attempts, "no figure to quote for a when/how-many question")
-                return
-            quoted = self._extractive(best, language, evidence, asked, passages, budget)
-            if quoted is None:
-                # Never a foreign-language answer: a quote nobody could translate faithfully
-                # is no answer for this asker.
-                yield abstain(attempts, "the quote could not be translated faithfully")
-                return
-            text, citations = quoted
-            yield done(text, abstained=False, citations=citations, fallback="extractive",
-                       attempts=attempts)
-            return
-        yield done(*self._cite(text, evidence, language, asked, passages), attempts=attempts)
+            review = Review(*self._repair(draft.text, run.language, run.evidence, run.asked,
+                                          run.budget))
+            review.problems += self._outside(review.text, run.language, run.question)
+        run.trace += [f"check: {f}" for f in review.problems]
+        if (review.problems and (self.settings.retry_on_problems or draft.echoed)
+                and run.budget.allows()):
+            outcome = self._retry(run, draft, review.problems)
+            if not isinstance(outcome, Review) or not outcome.problems:
+                return outcome
+        if review.problems and draft.said_nothing:
+            return self._abstain(run, "the reply only echoes the question")
+        return review
+
+    def _retry(self, run: Run, draft: Draft, problems: list[str]) -> Review | Answer:
+        """Ask once more, naming the problems. The retry's review, or an abstention when the
+        retry abstains, echoes again after saying nothing, or invents after a bare marker."""
+        from llama_index.core.base.llms.types import ChatMessage, MessageRole
+
+        run.budget.spend()
+        run.trace.append("retry")
+        run.chat += [
+            ChatMessage(role=MessageRole.ASSISTANT, content=draft.text),
+            ChatMessage(role=MessageRole.USER, content=grounding.prompt("retry.txt").format(
+                problem="; ".join(problems), language=grounding.language_label(run.language))),
+        ]
+        retried = grounding.strip_preamble("".join(self._stream_llm(run.chat)))
+        run.attempts = 2
+        echoed_again = grounding.echoes_question(retried, run.question)
+        if grounding.is_abstention(retried, run.language) or (echoed_again
+                                                              and draft.said_nothing):
+            return self._abstain(run, "retry abstained or echoed again")
+        if echoed_again:  # the first reply found something: a source is quoted
+            return Review(retried, problems)
+        text, again = self._repair(retried, run.language, run.evidence, run.asked, run.budget)
+        again += self._outside(text, run.language, run.question)
+        run.trace += [f"check after retry: {f}" for f in again]
+        if again and grounding.is_bare(draft.text) and grounding.invents(
+                text, run.evidence, run.asked):
+            # It could only point at a source number, and when pressed it stated facts that
+            # no source holds: there is nothing grounded to quote.
+            return self._abstain(run, "bare marker, then invented facts")
+        return Review(text, again)
+
+    def _fall_back(self, run: Run, draft: Draft) -> Answer:
+        """No usable answer from the model: the best passage's sentence, in the asker's
+        language, or an abstention."""
+        best = self._extractive_source(draft.text, run.evidence, run.asked)
+        if not could_state(expected_answer_type(run.question), run.evidence[best - 1].text,
+                           run.asked):
+            # Asked when or how many, with no figure to quote: the model's figures were
+            # invented, and the sources do not say.
+            return self._abstain(run, "no figure to quote for a when/how-many question")
+        quoted = self._extractive(best, run.language, run.evidence, run.asked, run.passages,
+                                  run.budget)
+        if quoted is None:
+            # Never a foreign-language answer: a quote nobody could translate faithfully is
+            # no answer for this asker.
+            return self._abstain(run, "the quote could not be translated faithfully")
+        text, citations = quoted
+        return self._finish(run, text, False, citations, fallback="extractive")
+
+    def _abstain(self, run: Run, why: str) -> Answer:
+        run.trace.append(why)
+        return self._finish(run, self._not_in_sources(run.language), abstained=True)
+
+    def _finish(self, run: Run, text: str, abstained: bool,
+                citations: list[Citation] | None = None, fallback: str | None = None) -> Answer:
+        if citations and self.translates_eagerly:
+            before = time.perf_counter()
+            self.translate_citations(citations, run.language)
+            run.timings["translation_ms"] = (time.perf_counter() - before) * 1000
+        run.timings["total_ms"] = run.elapsed_ms()
+        run.trace.append(f"{'abstain' if abstained else fallback or 'answer'}: "
+                         f"{run.budget.used} model call(s)")
+        return Answer(
+            question=run.question, text=text, language=run.language, abstained=abstained,
+            citations=citations or [], passages=run.passages, timings=run.timings,
+            backend=self.backend, fallback=fallback, attempts=run.attempts,
+            model_calls=run.budget.used, trace=run.trace,
+        )
 
     def _repair(self, text: str, language: str, evidence: list[Passage], question: str,
                 budget: Budget) -> tuple[str, list[str]]:

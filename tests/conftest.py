@@ -46,6 +46,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
         monkeypatch.delenv(key, raising=False)
     if request.node.get_closest_marker("slow") is None:
         monkeypatch.setenv("ASSISTANT_ALLOW_MODEL_REQUESTS", "false")
+        # Fakes answer at once: a unit test's calls must not depend on how busy the box is
+        # (the deadline's own test sets a tiny one).
+        monkeypatch.setenv("ASSISTANT_ANSWER_DEADLINE_S", "3600")
     monkeypatch.chdir(tmp_path)
 
 

