@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     # retry or one translation), and none started after the deadline; past either, the best
     # grounded result so far stands, or the answer abstains.
     max_model_calls: int = Field(default=2, ge=1, le=10)
+    # Send back answers naming someone or something no article mentions (claims.py). Off by
+    # default: country names and titles in the asker's language ("Corea del Sur", "Южной
+    # Кореи", "Tổng thống") are in no article either, and were flagged as names.
+    check_outside_names: bool = False
     answer_deadline_s: float = Field(default=20.0, gt=0)
     # Cited passages in another language than the answer: translated with every answer
     # ("eager"), only when asked for ("on_request"), or eagerly for an OpenAI-compatible

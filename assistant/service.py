@@ -395,7 +395,9 @@ class Assistant:
 
     def _outside(self, text: str, language: str, question: str) -> list[str]:
         """A problem when the answer names someone or something no article mentions (a name
-        from the model's memory: no list of names can hold it)."""
+        from the model's memory: no list of names can hold it), where the setting asks."""
+        if not self.settings.check_outside_names:
+            return []
         outside = claims.names_outside(text, language, self._vocabulary(), question)
         return [grounding.problem("names", names=", ".join(outside))] if outside else []
 

@@ -944,7 +944,7 @@ def test_a_name_no_article_mentions_is_sent_back(bot_with: Callable[..., Assista
     n = _trade_number(probe)
     invented = f"Emmanuel Macron set the target of 150 billion USD by 2030 [{n}]."
     grounded = f"The target is 150 billion USD by 2030 [{n}]."
-    bot = bot_with(invented, grounded)
+    bot = bot_with(invented, grounded, check_outside_names=True)
     answer = bot.ask(TRADE_Q)
     assert answer.attempts == 2 and "Macron" not in answer.text
     # "Emmanuel" opens the sentence, where a capital says nothing; "Macron" is caught.
