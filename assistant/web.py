@@ -108,7 +108,8 @@ def render_retrieved(passages: list[Passage], lang: str, label: str = "retrieved
         f"<div>{html.escape(p.text)}</div></div>"
         for p in passages
     )
-    return f"<p><i>{html.escape(t(label, lang))}</i></p>{items}"
+    # The closest passages after an abstention are the answer's final panel (class "closest").
+    return f'<div class="{label}"><p><i>{html.escape(t(label, lang))}</i></p>{items}</div>'
 
 
 def render_status(bot: Assistant, lang: str | None) -> str:

@@ -24,7 +24,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 VI_Q = "Việt Nam và Hàn Quốc đặt mục tiêu kim ngạch thương mại song phương bao nhiêu vào năm 2030?"
 RU_Q = "Какой объём двусторонней торговли Вьетнам и Корея хотят достичь к 2030 году?"
 ANSWER_TIMEOUT_MS = 240_000
-FINAL = "#sources .src[id^=src-], #sources .empty"
+FINAL = "#sources .src[id^=src-], #sources .empty, #sources .closest"
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,8 @@ class Chat:
 
     def wait_answer(self) -> str:
         """The previous answer's sources leave the panel when retrieval is done; the final
-        answer is in when its cited sources (or the "no sources" note) appear."""
+        answer is in when its cited sources (or the "no sources" note, or the closest passages
+        after an abstention) appear."""
         self.page.wait_for_selector(FINAL, state="detached", timeout=ANSWER_TIMEOUT_MS)
         self.page.wait_for_selector(FINAL, timeout=ANSWER_TIMEOUT_MS)
         self.page.wait_for_timeout(300)
