@@ -231,6 +231,7 @@ def _finish_report(args: argparse.Namespace, report: dict[str, Any], section: st
 
 def _answer_eval(args: argparse.Namespace, bot: Any, items: list[Any], name: str = "",
                  naive: bool = False) -> int:
+    import shutil
     import tempfile
 
     from . import evaluate
@@ -238,8 +239,10 @@ def _answer_eval(args: argparse.Namespace, bot: Any, items: list[Any], name: str
 
     corpus = " ".join(c.text for c in bot.index.all_chunks())  # names any passage holds
     ask: Any = bot.ask
+    scratch: Path | None = None  # the naive pipeline's own store, removed after the run
     if naive:
-        simple = naive_assistant(bot.llm, Path(tempfile.mkdtemp(prefix="naive-")))
+        scratch = Path(tempfile.mkdtemp(prefix="naive-"))
+        simple = naive_assistant(bot, scratch)
 
         def ask(question: str, history: Any = None) -> Any:
             return naive_answer(simple, question)
@@ -266,6 +269,8 @@ def _answer_eval(args: argparse.Namespace, bot: Any, items: list[Any], name: str
         mark = "ok " if row.get("correct", row["abstention_ok"]) else "BAD"
         print(f"[{name} {n}/{len(items)}] {mark} {item.id} {row['ms'] / 1000:.1f}s "
               f"{answer.text[:100]!r}", file=sys.stderr, flush=True)
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
     report: dict[str, Any] = evaluate.summarise_answers(rows)
     report["qa_file"] = str(args.qa or name)
     report["backend"] = ("naive: top-3 dense chunks, no checks, " if naive else "") + bot.backend

@@ -1,4 +1,5 @@
-"""Evaluation over a question–answer set (``eval/qa.jsonl`` format): loading, scoring, reports."""
+"""Evaluation over a question–answer set (``eval/dev.jsonl``, ``eval/test.jsonl``): loading, runs
+and reports; the answer keys are scored by ``scoring.py``."""
 
 from __future__ import annotations
 

@@ -33,14 +33,16 @@ class NaiveAnswer:
     model_calls: int = 1
 
 
-def naive_assistant(generator: Any, folder: Path) -> Any:
-    """An Assistant over the corpus chunked the naive way, in its own store under ``folder``,
-    sharing ``generator`` (the model) with the pipeline it is compared with."""
+def naive_assistant(base: Any, folder: Path) -> Any:
+    """An Assistant over ``base``'s corpus chunked the naive way, in its own embedded store
+    under ``folder``, sharing ``base``'s model and embedder with the pipeline it is compared
+    with."""
     from .service import Assistant
 
     # ~400-character chunks, as in the set-up measured before this pipeline existed.
-    bot = Assistant(vectorstore_dir=folder, generator=generator, chunk_tokens=100,
-                    chunk_overlap_sentences=0)
+    bot = Assistant(base.settings, generator=base.llm, embed_model=base.embedder,
+                    vectorstore_dir=folder, chroma_url=None, collection="naive",
+                    chunk_tokens=100, chunk_overlap_sentences=0)
     bot.sync_corpus()
     return bot
 

@@ -102,7 +102,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ours = Assistant()
         ours.sync_corpus()
-        simple = naive.naive_assistant(ours.llm, Path(tmp) / "naive")
+        simple = naive.naive_assistant(ours, Path(tmp) / "naive")
         naive_answer(simple, "warm-up")
         naive_runs = [_measured(ours.llm, partial(naive_answer, simple, i.question))
                       for i in items]

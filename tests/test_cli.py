@@ -244,3 +244,19 @@ def test_ask_explain_prints_the_trace(make_assistant: Callable[..., Any], tiny_c
     out = capsys.readouterr().out
     assert "How it was made (1 model call(s)" in out
     assert "- retrieve: 3 passages" in out and "- draft says the sources do not answer" in out
+
+
+def test_the_naive_pipeline_is_scored_on_the_same_items(
+        make_assistant: Callable[..., Any], tiny_corpus: Path, tmp_path: Path) -> None:
+    from assistant import evaluate
+    from assistant.cli import _answer_eval, build_parser
+
+    bot = make_assistant(generator=FakeScriptedLLM(["APEC 2027 will be held in Phu Quoc."] * 2))
+    bot.ingest([tiny_corpus])
+    qa, out = _apec_qa(tmp_path / "qa.jsonl", 2), tmp_path / "naive"
+    args = build_parser().parse_args(["eval", "--qa", str(qa), "--out", str(out), "--no-gate"])
+    assert _answer_eval(args, bot, evaluate.load_qa(qa), name="naive-qa", naive=True) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert report["backend"].startswith("naive: top-3 dense chunks, no checks")
+    assert report["overall"]["accuracy"] == 1.0 and report["overall"]["n"] == 2
+    assert report["items"][0]["fallback"] == "naive"
