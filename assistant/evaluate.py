@@ -337,11 +337,12 @@ def side_by_side(reports: dict[str, dict[str, Any]], metrics: Iterable[str]) -> 
     dev–test gap where both are there."""
     metrics = list(metrics)
     names = list(reports)
-    lines = ["| metric | " + " | ".join(names) + (" | dev−test |" if {"dev", "test"} <= set(
-        names) else " |"), "|---|" + "---|" * (len(names) + ({"dev", "test"} <= set(names)))]
+    gap = {"dev", "test"} <= set(names)
+    lines = ["| metric | " + " | ".join(names) + (" | dev−test |" if gap else " |"),
+             "|---|" + "---|" * (len(names) + gap)]
     for m in ["n", *metrics]:
         cells = [_fmt(reports[n]["overall"].get(m)) for n in names]
-        if {"dev", "test"} <= set(names):
+        if gap:
             a, b = reports["dev"]["overall"].get(m), reports["test"]["overall"].get(m)
             cells.append(_fmt(a - b) if isinstance(a, float) and isinstance(b, float)
                          and not m.startswith("latency") else "")
