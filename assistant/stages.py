@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from .checks import Problem
 from .retrieve import Passage
 
 
@@ -66,4 +67,4 @@ class Review:
     """The answer text the review kept, and the problems left in it (none: it stands)."""
 
     text: str
-    problems: list[str]
+    problems: list[Problem]

@@ -12,10 +12,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .answer import Answer, Citation, language_label, prompt_data
+from .answer import Answer, Citation
 from .errors import AssistantError
 from .retrieve import Passage
 from .service import Assistant, Delta, Sources
+from .texts import language_label, prompt_data
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Assistant
-from assistant import answer as grounding
+from assistant import Assistant, checks, markers, repairs, support, texts
+from assistant import answer as answering
 from assistant.answer import Answer
 from assistant.errors import InputError, ModelError
 from assistant.retrieve import Passage
@@ -31,6 +31,16 @@ def bot_with(make_assistant: Factory, tiny_corpus: Path) -> Callable[..., Assist
         bot = make_assistant(generator=FakeScriptedLLM(replies), **overrides)
         bot.ingest([tiny_corpus])
         return bot
+
+    return build
+
+
+@pytest.fixture
+def quoting_bot_with(bot_with: Callable[..., Assistant]) -> Callable[..., Assistant]:
+    """``bot_with`` for an assistant that quotes the best passage when no answer passes its
+    checks (the extractive fallback, off by default)."""
+    def build(*replies: str | Exception, **overrides: object) -> Assistant:
+        return bot_with(*replies, **({"extractive_fallback": True} | overrides))
 
     return build
 
@@ -68,8 +78,9 @@ def test_answer_without_marker_is_attributed(bot_with: Callable[..., Assistant])
     assert answer.text.endswith("[1]") and "150 billion" in answer.citations[0].text
 
 
-def test_unsupported_number_is_retried_then_replaced(bot_with: Callable[..., Assistant]) -> None:
-    bot = bot_with("The target is 300 billion USD by 2030 [1].",
+def test_unsupported_number_is_retried_then_replaced(
+        quoting_bot_with: Callable[..., Assistant]) -> None:
+    bot = quoting_bot_with("The target is 300 billion USD by 2030 [1].",
                    "The target is 300 billion USD by 2031 [1].")
     answer = bot.ask(TRADE_Q)
     assert answer.fallback == "extractive" and answer.attempts == 2
@@ -88,20 +99,20 @@ def test_an_invented_second_sentence_is_cut(bot_with: Callable[..., Assistant]) 
     assert answer.text == "The target is 150 billion USD by 2030 [1]."
     # Nothing is cut when the first sentence fails too.
     passages = probe.retrieve(TRADE_Q)[:5]
-    assert grounding.supported_lead("In 2019 it was 99 billion. Then 150 billion [1].", "en",
+    assert repairs.supported_lead("In 2019 it was 99 billion. Then 150 billion [1].", "en",
                                     passages, TRADE_Q) is None
     # A German ordinal ends no sentence: "am 30." is not cut off from "Oktober".
     talks = [_passage("de", "Die Gespräche fanden am 30. Oktober in Gyeongju statt.", "de")]
     german = "Die Gespräche fanden am 30. Oktober in Seoul statt [1]."
-    assert grounding.supported_lead(german, "de", talks, "Wo?") is None
+    assert repairs.supported_lead(german, "de", talks, "Wo?") is None
 
 
 def test_extractive_fallback_ignores_an_attempt_that_invents(
-        bot_with: Callable[..., Assistant]) -> None:
+        quoting_bot_with: Callable[..., Assistant]) -> None:
     # The invented "300" makes the attempt useless as a pointer: its other words and "2024"
     # lead to the tourism passage, but the question asks about the trade target.
     made_up = "В 2024 году страны обменялись пятью миллионами туристов и 300 рейсами [1]."
-    answer = bot_with(made_up, made_up).ask(TRADE_Q)
+    answer = quoting_bot_with(made_up, made_up).ask(TRADE_Q)
     assert answer.fallback == "extractive" and "150 billion" in answer.text
     assert answer.citations[0].doc_id == "trade"
 
@@ -176,10 +187,10 @@ def test_an_ordinal_or_a_rate_asked_for_is_a_number_the_answer_must_state() -> N
         assert expected_answer_type(other) == "other"
     given = [_passage("e", "Lee Jae Myung was elected the 21st President of the RoK.", "en")]
     # "The fourth" in words, where the source says 21st: no figure, so it is asked again.
-    assert grounding.problem("no_figure") in grounding.problems(
+    assert checks.problem("no_figure") in checks.problems(
         "Lee Jae Myung terpilih sebagai presiden Korea Selatan yang keempat. [1]", "id", given,
         ordinals[0])
-    assert not grounding.problems(
+    assert not checks.problems(
         "Lee Jae Myung terpilih sebagai presiden Korea Selatan yang ke-21. [1]", "id", given,
         ordinals[0])
 
@@ -188,20 +199,20 @@ def test_a_quote_for_how_many_must_state_a_count() -> None:
     given = [_passage("t", "Trade should reach US$150 billion by 2030.", "en"),
              _passage("v", "The festival runs from May 3 to 4.", "en"),
              _passage("r", "В 2024 году страны обменялись пятью миллионами туристов.", "ru")]
-    assert grounding.could_answer(given, "How many tourists came in 2024?") == [3]
+    assert answering.could_answer(given, "How many tourists came in 2024?") == [3]
     # Asked about money, any figure may be it: the choice is left to the wording.
-    assert grounding.could_answer(given, "How much is Samsung's investment?") == [1, 2, 3]
+    assert answering.could_answer(given, "How much is Samsung's investment?") == [1, 2, 3]
 
 
 def test_bare_marker_then_invented_facts_is_an_abstention(
-        bot_with: Callable[..., Assistant]) -> None:
-    bot = bot_with("[1]", "There are 42 direct flights a week [1].")
+        quoting_bot_with: Callable[..., Assistant]) -> None:
+    bot = quoting_bot_with("[1]", "There are 42 direct flights a week [1].")
     answer = bot.ask(TRADE_Q)
     assert answer.abstained and answer.citations == [] and answer.attempts == 2
     # Pointing at a source twice is not inventing: the pointed-at passage is quoted.
-    answer = bot_with("[1]", "[2]").ask(TRADE_Q)
+    answer = quoting_bot_with("[1]", "[2]").ask(TRADE_Q)
     assert not answer.abstained and answer.fallback == "extractive"
-    assert grounding.is_bare(" [2]. ") and not grounding.is_bare("150 [1]")
+    assert markers.is_bare(" [2]. ") and not markers.is_bare("150 [1]")
 
 
 def test_retry_that_succeeds_is_used(bot_with: Callable[..., Assistant]) -> None:
@@ -227,11 +238,12 @@ def test_a_place_the_sources_do_not_name_is_asked_again(
 
 
 def test_asked_where_a_name_the_source_uses_for_the_actor_is_not_the_answer(
-        bot_with: Callable[..., Assistant], tiny_corpus: Path) -> None:
+        quoting_bot_with: Callable[..., Assistant], tiny_corpus: Path) -> None:
     (tiny_corpus / "seoul.txt").write_text("Seoul will support Vietnam in organising APEC 2027.")
-    probe = bot_with()
+    probe = quoting_bot_with()
     n = next(i for i, p in enumerate(probe.retrieve(APEC_Q)[:5], 1) if "Seoul" in p.text)
-    bot = bot_with(f"Seoul will host APEC 2027 [{n}].", f"APEC 2027 will be in Seoul [{n}].")
+    bot = quoting_bot_with(f"Seoul will host APEC 2027 [{n}].",
+                           f"APEC 2027 will be in Seoul [{n}].")
     answer = bot.ask(APEC_Q)
     assert "do not say that it happens in Seoul" in bot.llm.calls[1][-1].content
     assert answer.fallback == "extractive" and "Phu Quoc" in answer.text
@@ -239,24 +251,24 @@ def test_asked_where_a_name_the_source_uses_for_the_actor_is_not_the_answer(
 
 
 def test_a_translation_that_drops_a_name_is_not_used_for_a_quote(
-        bot_with: Callable[..., Assistant], tiny_corpus: Path) -> None:
+        quoting_bot_with: Callable[..., Assistant], tiny_corpus: Path) -> None:
     (tiny_corpus / "seoul.txt").write_text("Seoul will support Vietnam in organising APEC 2027.")
     question = "2027년 APEC 정상회의는 어디에서 열리나요?"
-    probe = bot_with()
+    probe = quoting_bot_with()
     n = next(i for i, p in enumerate(probe.retrieve(question)[:5], 1) if "Seoul" in p.text)
     wrong = f"APEC 2027은 서울에서 열립니다 [{n}]."
     # The quoted passage translated without its place: it no longer answers "where?". A
     # budget of three calls lets the translation be tried; failing, the answer is never the
     # English quote (a foreign answer), but an abstention that says why in its trace.
-    bot = bot_with(wrong, wrong, "에이펙 2027이 그곳에서 열립니다.", max_model_calls=3)
+    bot = quoting_bot_with(wrong, wrong, "에이펙 2027이 그곳에서 열립니다.", max_model_calls=3)
     answer = bot.ask(question)
     assert answer.abstained and len(bot.llm.calls) == 3 and answer.model_calls == 3
     assert "the quote could not be translated faithfully" in answer.trace
     assert "Phu Quoc" not in answer.text
     # Kept in any of its forms, a name is kept.
-    assert grounding.keeps_names("саммита АТЭС-2027 в Фукуоке", "푸꾸옥에서 열리는 에이펙-2027")
-    assert not grounding.keeps_names("саммита АТЭС-2027 в Фукуоке", "에피크-2027에서")
-    assert grounding.faithful("To Lam met 5 juta people", "또 럼은 500만 명을 만났다")
+    assert repairs.keeps_names("саммита АТЭС-2027 в Фукуоке", "푸꾸옥에서 열리는 에이펙-2027")
+    assert not repairs.keeps_names("саммита АТЭС-2027 в Фукуоке", "에피크-2027에서")
+    assert repairs.faithful("To Lam met 5 juta people", "또 럼은 500만 명을 만났다")
 
 
 VI_TRADE_Q = "Việt Nam và Hàn Quốc đặt mục tiêu thương mại bao nhiêu vào năm 2030?"
@@ -274,11 +286,11 @@ def test_answer_in_the_wrong_language_is_translated(bot_with: Callable[..., Assi
 
 
 def test_wrong_language_falls_back_to_translated_sentence(
-        bot_with: Callable[..., Assistant]) -> None:
+        quoting_bot_with: Callable[..., Assistant]) -> None:
     # answer, its translation (still English), the same answer again (its translation is
     # remembered, not asked for twice), then the source sentence translated: four calls, when
     # the budget allows them
-    bot = bot_with(ENGLISH, ENGLISH, ENGLISH,
+    bot = quoting_bot_with(ENGLISH, ENGLISH, ENGLISH,
                    "Việt Nam và Hàn Quốc đặt mục tiêu thương mại 150 tỷ USD vào năm 2030.",
                    max_model_calls=4)
     answer = bot.ask(VI_TRADE_Q)
@@ -291,8 +303,8 @@ def test_wrong_language_falls_back_to_translated_sentence(
 
 
 def test_no_foreign_quote_when_the_translation_changes_a_number(
-        bot_with: Callable[..., Assistant]) -> None:
-    bot = bot_with(ENGLISH, ENGLISH, ENGLISH,
+        quoting_bot_with: Callable[..., Assistant]) -> None:
+    bot = quoting_bot_with(ENGLISH, ENGLISH, ENGLISH,
                    "Việt Nam và Hàn Quốc đặt mục tiêu thương mại 160 tỷ USD vào năm 2030.",
                    max_model_calls=4)
     answer = bot.ask(VI_TRADE_Q)
@@ -325,7 +337,7 @@ def test_copied_foreign_form_in_brackets_is_dropped_without_asking_again(
     assert answer.attempts == 1 and answer.fallback is None and len(bot.llm.calls) == 1
     assert answer.text == "Das APEC-Gipfeltreffen 2027 findet in der Stadt Phu Quoc statt [1]."
     # Brackets in the answer's own script stay.
-    assert grounding.without_foreign_asides("In Phu Quoc (Kien Giang) [1].", "de") == (
+    assert repairs.without_foreign_asides("In Phu Quoc (Kien Giang) [1].", "de") == (
         "In Phu Quoc (Kien Giang) [1].")
 
 
@@ -340,10 +352,10 @@ def test_answer_without_a_figure_to_how_much_is_asked_again(
     assert answer.text == "They aim for 150 billion USD of trade by 2030 [1]."
     assert "states no figure" in bot.llm.calls[1][-1].content
     trade = _passage("t", "Samsung expands its factories.", "en")
-    no_figure = grounding.problem("no_figure")
-    assert no_figure in grounding.problems("Samsung expands its factories [1].", "en", [trade],
+    no_figure = checks.problem("no_figure")
+    assert no_figure in checks.problems("Samsung expands its factories [1].", "en", [trade],
                                            "How much has Samsung invested in Vietnam?")
-    assert not grounding.problems("Samsung expands its factories [1].", "en", [trade],
+    assert not checks.problems("Samsung expands its factories [1].", "en", [trade],
                                   "What does Samsung do in Vietnam?")
 
 
@@ -363,16 +375,16 @@ def test_year_for_how_many_tourists_is_asked_again(bot_with: Callable[..., Assis
                    f"In 2024 the two countries exchanged five million tourists [{tourism}].")
     answer = bot.ask(TOURISTS_Q)
     assert answer.attempts == 2 and not answer.fallback
-    assert grounding.problem("wrong_figure") in bot.llm.calls[1][-1].content
+    assert checks.problem("wrong_figure").text in bot.llm.calls[1][-1].content
     assert [c.doc_id for c in answer.citations] == ["tourism"]
 
 
 def test_quote_for_how_many_comes_from_a_passage_with_a_count(
-        bot_with: Callable[..., Assistant]) -> None:
-    apec = _numbered(bot_with(), TOURISTS_Q, "apec")
+        quoting_bot_with: Callable[..., Assistant]) -> None:
+    apec = _numbered(quoting_bot_with(), TOURISTS_Q, "apec")
     wrong = f"APEC 2027 will take place in Phu Quoc [{apec}]."
     translation = "In 2024 the countries exchanged five million tourists."
-    bot = bot_with(wrong, wrong, translation, max_model_calls=3)
+    bot = quoting_bot_with(wrong, wrong, translation, max_model_calls=3)
     answer = bot.ask(TOURISTS_Q)
     # The failed answer's real facts point at the APEC passage; it states no count.
     assert answer.fallback == "extractive" and answer.attempts == 2
@@ -402,7 +414,7 @@ def test_bare_figure_is_asked_again_as_a_sentence(bot_with: Callable[..., Assist
 def test_model_abstention_is_localized(bot_with: Callable[..., Assistant]) -> None:
     answer = bot_with("NOT_IN_SOURCES").ask("Сколько студентов из Вьетнама учится в Корее?")
     assert answer.abstained and answer.citations == []
-    assert answer.language == "ru" and answer.text == grounding.message("not_in_sources", "ru")
+    assert answer.language == "ru" and answer.text == texts.message("not_in_sources", "ru")
 
 
 def test_answer_that_only_echoes_the_question_is_an_abstention(
@@ -411,34 +423,34 @@ def test_answer_that_only_echoes_the_question_is_an_abstention(
     bot = bot_with(question + " [1]", question)
     answer = bot.ask(question)
     assert len(bot.llm.calls) == 2  # past the relevance floor; asked once more, echoed again
-    assert grounding.problem("echo") in bot.llm.calls[1][-1].content
+    assert checks.problem("echo").text in bot.llm.calls[1][-1].content
     assert answer.abstained and answer.citations == []
-    assert not grounding.echoes_question("The 2030 trade target is 150 billion USD [1].",
+    assert not answering.echoes_question("The 2030 trade target is 150 billion USD [1].",
                                          "What is the 2030 trade target?")
     # A question back is no answer either, even with a full stop after it.
     asked = "한국은 어떤 분야에서 베트남에 대한 ODA 지원을 늘리겠다고 했나요?"
     back = "[2] Korea는 베트남에 대한 ODA 지원을 늘리겠다고 했나요."
-    assert grounding.echoes_question(back, asked)
-    assert grounding.echoes_question("What is the target? [1]", "Tell me the trade target.")
+    assert answering.echoes_question(back, asked)
+    assert answering.echoes_question("What is the target? [1]", "Tell me the trade target.")
     # "Yes" answers a yes/no question, never a which-, who- or when-question.
     yes = "네, 한국은 ODA 지원을 늘리겠다고 했으며, 이는 기사 [1]에서 확인할 수 있습니다."
-    assert grounding.echoes_question(yes, asked)
-    assert grounding.echoes_question("Yes, they met [1].", "When did they meet?")
-    assert not grounding.echoes_question("Yes, it is 150 billion USD [1].",
+    assert answering.echoes_question(yes, asked)
+    assert answering.echoes_question("Yes, they met [1].", "When did they meet?")
+    assert not answering.echoes_question("Yes, it is 150 billion USD [1].",
                                          "Is the 2030 trade target 150 billion USD?")
-    assert not grounding.echoes_question("Да, к 2030 году [1].", "Правда ли, что цель к 2030?")
-    assert not grounding.echoes_question("Yes, he did [1].",
+    assert not answering.echoes_question("Да, к 2030 году [1].", "Правда ли, что цель к 2030?")
+    assert not answering.echoes_question("Yes, he did [1].",
                                          "Did the leader who visited Seoul sign it?")
 
 
 def test_yes_to_a_which_question_twice_quotes_the_source_instead_of_abstaining(
-        bot_with: Callable[..., Assistant]) -> None:
+        quoting_bot_with: Callable[..., Assistant]) -> None:
     # "Yes, ..." answers nothing, but unlike a question sent back it found the topic in the
     # sources: abstaining would say that they do not cover it.
     question = "In which city will APEC 2027 take place?"
-    bot = bot_with("Yes, APEC 2027 will take place soon [1].", "Yes, it will [1].")
+    bot = quoting_bot_with("Yes, APEC 2027 will take place soon [1].", "Yes, it will [1].")
     answer = bot.ask(question)
-    assert len(bot.llm.calls) == 2 and grounding.problem("echo") in bot.llm.calls[1][-1].content
+    assert len(bot.llm.calls) == 2 and checks.problem("echo").text in bot.llm.calls[1][-1].content
     assert not answer.abstained and answer.fallback == "extractive"
     assert "Phu Quoc" in answer.text and answer.citations[0].doc_id == "apec"
 
@@ -481,13 +493,13 @@ def test_request_to_drop_the_rules_abstains_without_calling_the_model(
     ("As fontes não mencionam esse número.", "pt"),
 ])
 def test_abstention_in_words_is_recognised_in_more_languages(reply: str, language: str) -> None:
-    assert grounding.is_abstention(reply, language)
+    assert answering.is_abstention(reply, language)
 
 
 def test_abstention_message_in_ukrainian(bot_with: Callable[..., Assistant]) -> None:
     answer = bot_with("NOT_IN_SOURCES").ask("Скільки студентів з В'єтнаму навчається в Кореї?")
     assert answer.abstained and answer.language == "uk"
-    assert answer.text == grounding.message("not_in_sources", "uk") != grounding.message(
+    assert answer.text == texts.message("not_in_sources", "uk") != texts.message(
         "not_in_sources", "en")
 
 
@@ -498,11 +510,11 @@ NL_ABSTENTION = ("De bronnen die ik heb behandelen deze vraag niet, dus ik kan h
 
 def test_abstention_in_a_language_without_a_fixed_text_is_translated_once(
         bot_with: Callable[..., Assistant]) -> None:
-    assert "nl" not in grounding.messages()["not_in_sources"]
+    assert "nl" not in texts.messages()["not_in_sources"]
     bot = bot_with(NL_ABSTENTION, relevance_floor=0.99)
     first = bot.ask(NL_OFF_TOPIC)
     assert first.abstained and first.language == "nl" and first.text == NL_ABSTENTION
-    assert grounding.message("not_in_sources", "en") in bot.llm.calls[0][-1].content
+    assert texts.message("not_in_sources", "en") in bot.llm.calls[0][-1].content
     # kept: the second abstention costs no model call (the fake has no reply left)
     assert bot.ask("Wie heeft de Olympische Spelen van 2016 georganiseerd?").text == NL_ABSTENTION
 
@@ -514,7 +526,7 @@ def test_abstention_in_a_language_without_a_fixed_text_is_translated_once(
 def test_abstention_stays_in_english_when_its_translation_fails(
         bot_with: Callable[..., Assistant], reply: str | Exception) -> None:
     answer = bot_with(reply, relevance_floor=0.99).ask(NL_OFF_TOPIC)
-    assert answer.abstained and answer.text == grounding.message("not_in_sources", "en")
+    assert answer.abstained and answer.text == texts.message("not_in_sources", "en")
 
 
 def test_instructions_inside_an_article_never_reach_the_model(
@@ -549,9 +561,9 @@ def test_ground_question_keeps_dates_and_stated_amounts() -> None:
     keep = ["Đại sứ nào được tiếp ngày 5/6?", "6월 5일 만난 대사는 누구인가요?",
             "Is the 2030 target 150 billion USD?", "목표는 1,500억 달러인가요?"]
     for question in keep:
-        assert grounding.ground_question(question, sources) == question
-    assert "500" not in grounding.ground_question("Is the target 500 billion USD?", sources)
-    assert "2031" not in grounding.ground_question("Was it raised in 2031?", sources)
+        assert support.ground_question(question, sources) == question
+    assert "500" not in support.ground_question("Is the target 500 billion USD?", sources)
+    assert "2031" not in support.ground_question("Was it raised in 2031?", sources)
 
 
 def test_full_width_and_footnote_markers_are_read_as_markers(
@@ -561,13 +573,13 @@ def test_full_width_and_footnote_markers_are_read_as_markers(
     answer = bot_with(f"越南和韩国的目标是到2030年实现1500亿美元的贸易额【{n}】。").ask(
         "越南和韩国计划到2030年把双边贸易额提高到多少？")
     assert answer.text.endswith("[1]。") and not answer.abstained and answer.fallback is None
-    assert grounding.strip_preamble("Phu Quoc [^2] ［1，3］") == "Phu Quoc [2] [1,3]"
+    assert answering.strip_preamble("Phu Quoc [^2] ［1，3］") == "Phu Quoc [2] [1,3]"
 
 
 def test_questions_that_mention_rules_or_sources_are_not_overrides() -> None:
-    assert not grounding.asks_to_override("Does Korea ignore the rules of the WTO?", "en")
-    assert not grounding.asks_to_override("What are the sources of Korean investment?", "en")
-    assert not grounding.asks_to_override("Vietnam ignorierte die Regeln nicht?", "de")
+    assert not answering.asks_to_override("Does Korea ignore the rules of the WTO?", "en")
+    assert not answering.asks_to_override("What are the sources of Korean investment?", "en")
+    assert not answering.asks_to_override("Vietnam ignorierte die Regeln nicht?", "de")
 
 
 def test_stream_yields_sources_then_text_then_answer(bot_with: Callable[..., Assistant]) -> None:
@@ -711,8 +723,8 @@ def test_prefer_passage_in_the_askers_language() -> None:
 
     answer = "Товарооборот 150 млрд долларов к 2030 году [1]."
     # ru2 is close but lacks the answer's numbers; ru states them.
-    assert grounding.prefer_own_language([1], passages, "ru", answer, similar) == {1: 3}
-    assert grounding.prefer_own_language([1], passages, "en", answer, similar) == {}
+    assert answering.prefer_own_language([1], passages, "ru", answer, similar) == {1: 3}
+    assert answering.prefer_own_language([1], passages, "en", answer, similar) == {}
 
 
 def test_marker_follows_the_passage_whose_words_the_answer_copies() -> None:
@@ -720,11 +732,11 @@ def test_marker_follows_the_passage_whose_words_the_answer_copies() -> None:
     thanks = _passage("en", "President Cuong thanked President Lee for the reception.", "en")
     question = "What did To Lam ask Korea to set up?"
     copied = "To Lam asked Korea to set up a Pusat Kebudayaan Vietnam [2]."
-    assert grounding.reattribute(copied, [center, thanks], question) == (
+    assert repairs.reattribute(copied, [center, thanks], question) == (
         "To Lam asked Korea to set up a Pusat Kebudayaan Vietnam [1].")
     # One shared word can be chance; a marker on a passage it shares words with stays.
-    assert grounding.copied_from("A Kebudayaan [2].", [center, thanks], [2], "") is None
-    assert grounding.reattribute("Cuong thanked Lee, at the Pusat Kebudayaan [2].",
+    assert support.copied_from("A Kebudayaan [2].", [center, thanks], [2], "") is None
+    assert repairs.reattribute("Cuong thanked Lee, at the Pusat Kebudayaan [2].",
                                  [center, thanks], question).endswith("[2].")
 
 
@@ -732,10 +744,10 @@ def test_one_latin_word_copied_into_a_japanese_answer_moves_the_marker() -> None
     quota = _passage("id", "Presiden Korea akan meningkatkan kuota pekerja Vietnam.", "id")
     other = _passage("en", "Vietnam wishes to enhance labour cooperation with Ulsan.", "en")
     question = "韓国側は何を約束しましたか？"
-    assert grounding.reattribute("韓国側はkuotaを増やすと約束しました[2]。", [quota, other],
+    assert repairs.reattribute("韓国側はkuotaを増やすと約束しました[2]。", [quota, other],
                                  question) == "韓国側はkuotaを増やすと約束しました[1]。"
     # In a Latin-script answer one shared word is still chance.
-    assert grounding.copied_from("The kuota grows [2].", [quota, other], [2], "") is None
+    assert support.copied_from("The kuota grows [2].", [quota, other], [2], "") is None
 
 
 def test_no_swap_when_the_answer_copies_the_cited_passage() -> None:
@@ -746,42 +758,42 @@ def test_no_swap_when_the_answer_copies_the_cited_passage() -> None:
         return 0.95
 
     copied = "To Lam asked Korea to set up a Pusat Kebudayaan Vietnam [1]."
-    assert grounding.prefer_own_language([1], [cited, near], "en", copied, similar) == {}
+    assert answering.prefer_own_language([1], [cited, near], "en", copied, similar) == {}
     own = "President Lee was thanked for the reception [1]."
-    assert grounding.prefer_own_language([1], [cited, near], "en", own, similar) == {1: 2}
+    assert answering.prefer_own_language([1], [cited, near], "en", own, similar) == {1: 2}
 
 
 def test_number_helpers() -> None:
-    assert grounding.numbers("US$150 billion by 2030 [2], 1,000,000 people") == {
+    assert markers.numbers("US$150 billion by 2030 [2], 1,000,000 people") == {
         "150", "2030", "1000000"}
     cited = [_passage("a", "150 billion by 2030", "en")]
-    assert grounding.unsupported_numbers("150 tỷ USD vào năm 2030 [1]", cited) == set()
+    assert support.unsupported_numbers("150 tỷ USD vào năm 2030 [1]", cited) == set()
     # the same amount with another scale word is supported; a different amount is not
-    assert grounding.unsupported_numbers("1,500억 달러 [1]", cited) == set()
-    assert grounding.unsupported_numbers("1600억 달러 [1]", cited) == {"1600"}
+    assert support.unsupported_numbers("1,500억 달러 [1]", cited) == set()
+    assert support.unsupported_numbers("1600억 달러 [1]", cited) == {"1600"}
     # The question's numbers support an answer only where the cited passages hold them: the
     # model restates "2027" while citing a passage about 2025.
-    assert grounding.unsupported_numbers("in 2024", cited, question="2024?") == {"2024"}
-    assert grounding.unsupported_numbers("by 2030", cited, question="By 2030?") == set()
+    assert support.unsupported_numbers("in 2024", cited, question="2024?") == {"2024"}
+    assert support.unsupported_numbers("by 2030", cited, question="By 2030?") == set()
     # a small number asked stays: "5/6" is a date the source writes "June 5"
-    assert grounding.unsupported_numbers("ngày 5/6 [1]", cited, question="ngày 5/6?") == set()
+    assert support.unsupported_numbers("ngày 5/6 [1]", cited, question="ngày 5/6?") == set()
 
 
 def test_a_month_written_as_a_number_is_held_by_a_source_naming_it() -> None:
     festival = [_passage("en", "The festival takes place in Suwon from May 3 to 4.", "en")]
     visit = [_passage("ru", "То Лам посетил Корею с государственным визитом в августе 2025.",
                       "ru")]
-    assert grounding.unsupported_numbers("5월 3일부터 4일까지입니다 [1].", festival) == set()
-    assert grounding.unsupported_numbers("2025年8月に訪問しました[1]。", visit) == set()
-    assert grounding.unsupported_numbers("vào tháng 8 năm 2025 [1]", visit) == set()
-    assert grounding.unsupported_numbers("le 3/5/2025 [1]", festival) == {"2025"}
+    assert support.unsupported_numbers("5월 3일부터 4일까지입니다 [1].", festival) == set()
+    assert support.unsupported_numbers("2025年8月に訪問しました[1]。", visit) == set()
+    assert support.unsupported_numbers("vào tháng 8 năm 2025 [1]", visit) == set()
+    assert support.unsupported_numbers("le 3/5/2025 [1]", festival) == {"2025"}
     # Only the month the source names, and only where the answer writes a month.
-    assert grounding.unsupported_numbers("6월 3일 [1]", festival) == {"6"}
-    assert grounding.unsupported_numbers("vào tháng 10 năm 2025 [1]", visit) == {"10"}
-    assert grounding.unsupported_numbers("8 thỏa thuận [1]", visit) == {"8"}
+    assert support.unsupported_numbers("6월 3일 [1]", festival) == {"6"}
+    assert support.unsupported_numbers("vào tháng 10 năm 2025 [1]", visit) == {"10"}
+    assert support.unsupported_numbers("8 thỏa thuận [1]", visit) == {"8"}
     # "may" is a verb: it names no month.
     hedged = [_passage("en", "Trade may grow 3 times.", "en")]
-    assert grounding.unsupported_numbers("5월 3일 [1]", hedged) == {"5"}
+    assert support.unsupported_numbers("5월 3일 [1]", hedged) == {"5"}
 
 
 def test_a_year_asked_about_is_not_pinned_on_a_passage_without_it() -> None:
@@ -789,11 +801,11 @@ def test_a_year_asked_about_is_not_pinned_on_a_passage_without_it() -> None:
              _passage("b", "The talks were held in Gyeongju during APEC 2025.", "en")]
     answer = "Gyeongju, where the 2027 APEC summit is held [2]."
     asked = "Where is the 2027 APEC summit held?"
-    assert grounding.reattribute(answer, given, asked) == answer
-    assert grounding.problems(answer, "en", given, asked) == [
-        "the numbers 2027 are not in the cited sources"]
+    assert repairs.reattribute(answer, given, asked) == answer
+    assert checks.problems(answer, "en", given, asked) == [
+        checks.problem("numbers", numbers="2027")]
     # a number the question did not bring: the answer joined two passages, both are cited
-    joined = grounding.reattribute(answer, given, "What did the leaders do?")
+    joined = repairs.reattribute(answer, given, "What did the leaders do?")
     assert joined == "Gyeongju, where the 2027 APEC summit is held [2][1]."
 
 
@@ -802,10 +814,10 @@ def test_a_sentence_joining_two_passages_points_at_neither() -> None:
              _passage("b", "To Lam asked for support for the APEC 2027 summit in Phu Quoc.", "en")]
     asked = "Where is the 2027 APEC summit held?"
     attempt = "Gyeongju hosts the 2027 APEC summit [1]. The talks were held in Gyeongju [1]."
-    assert grounding.real_facts(attempt, given, asked) == "The talks were held in Gyeongju [1]."
+    assert repairs.real_facts(attempt, given, asked) == "The talks were held in Gyeongju [1]."
     # with no pointer left, the question alone picks the passage to quote
-    pointer = grounding.real_facts("Gyeongju hosts the 2027 APEC summit [1].", given, asked)
-    assert pointer == "" and grounding.attribute(f"{pointer} {asked}", given, asked) == 2
+    pointer = repairs.real_facts("Gyeongju hosts the 2027 APEC summit [1].", given, asked)
+    assert pointer == "" and support.attribute(f"{pointer} {asked}", given, asked) == 2
 
 
 def test_an_invented_day_does_not_hide_the_month_and_year_it_came_with() -> None:
@@ -814,33 +826,33 @@ def test_an_invented_day_does_not_hide_the_month_and_year_it_came_with() -> None
                            "General Secretary To Lam in August 2025.", "en")]
     asked = "Wann hat To Lam Südkorea einen Staatsbesuch abgestattet?"
     attempt = "To Lam kam am 25. August 2025 zum Staatsbesuch [2]. Er traf viele Leute [2]."
-    pointer = grounding.real_facts(attempt, given, asked)
-    assert grounding.numbers(pointer) == {"2025"} and "August 2025" in pointer
-    assert grounding.attribute(f"{pointer} {asked}", given, asked) == 2
+    pointer = repairs.real_facts(attempt, given, asked)
+    assert markers.numbers(pointer) == {"2025"} and "August 2025" in pointer
+    assert support.attribute(f"{pointer} {asked}", given, asked) == 2
     # A number that a passage holds is not dropped: the sentence still joins two passages.
     joined = "Er sprach am 5. August 2025 beim Empfang [1]."
-    assert grounding.real_facts(joined, given, asked) == ""
+    assert repairs.real_facts(joined, given, asked) == ""
 
 
 def test_translation_is_cut_out_of_the_models_wrapping() -> None:
     reply = 'Вот перевод текста на русский язык:\n\n"5 млн туристов"\n\nЭто перевод на русский.'
-    assert grounding.translation_only(reply) == "5 млн туристов"
+    assert repairs.translation_only(reply) == "5 млн туристов"
     reply = "日本語に翻訳すると、以下の通りです。\n\n- 祭りは5月3日に開催されます。\n\n[1]"
-    assert grounding.translation_only(reply) == "祭りは5月3日に開催されます。"
-    assert grounding.translation_only("Dịch vụ tăng 7%.\n\n[1]") == "Dịch vụ tăng 7%."
+    assert repairs.translation_only(reply) == "祭りは5月3日に開催されます。"
+    assert repairs.translation_only("Dịch vụ tăng 7%.\n\n[1]") == "Dịch vụ tăng 7%."
     # A label on the translation's own line goes; a name before a colon is the text itself.
-    assert grounding.translation_only("日本語訳: 枠を増やします。") == "枠を増やします。"
-    assert grounding.translation_only("Gyeongju: встреча там") == "Gyeongju: встреча там"
-    assert grounding.keeps_amounts("5 juta wisatawan pada 2024", "5 млн туристов в 2024 году")
-    assert not grounding.keeps_amounts("5 juta wisatawan", "Пять миллионов туристов")
-    assert grounding.keeps_amounts("ngày 5/6", "on June 5")
+    assert repairs.translation_only("日本語訳: 枠を増やします。") == "枠を増やします。"
+    assert repairs.translation_only("Gyeongju: встреча там") == "Gyeongju: встреча там"
+    assert repairs.keeps_amounts("5 juta wisatawan pada 2024", "5 млн туристов в 2024 году")
+    assert not repairs.keeps_amounts("5 juta wisatawan", "Пять миллионов туристов")
+    assert repairs.keeps_amounts("ngày 5/6", "on June 5")
 
 
 def test_clean_markers_variants() -> None:
-    text, cited = grounding.clean_markers("A [2, 3] B [3] C [5] D [ 1 ].", 3)
+    text, cited = markers.clean_markers("A [2, 3] B [3] C [5] D [ 1 ].", 3)
     assert (text, cited) == ("A [2][3] B [3] C D [1].", [2, 3, 1])
-    assert grounding.finalize(text, cited) == "A [1][2] B [2] C D [3]."
-    assert grounding.finalize("In 2024, [1] [1] and [1][1].", [1]) == "In 2024, [1] and [1]."
+    assert markers.finalize(text, cited) == "A [1][2] B [2] C D [3]."
+    assert markers.finalize("In 2024, [1] [1] and [1][1].", [1]) == "In 2024, [1] and [1]."
 
 
 def test_preamble_line_is_dropped(bot_with: Callable[..., Assistant]) -> None:
@@ -855,9 +867,9 @@ def test_preamble_line_is_dropped(bot_with: Callable[..., Assistant]) -> None:
 def test_marker_moves_to_the_passage_holding_the_number() -> None:
     passages = [_passage("a", "Ties became a strategic partnership.", "en"),
                 _passage("b", "The partnership was upgraded in 2022.", "en")]
-    assert grounding.reattribute("It was upgraded in 2022 [1].", passages, "When?") == (
+    assert repairs.reattribute("It was upgraded in 2022 [1].", passages, "When?") == (
         "It was upgraded in 2022 [2].")
-    assert grounding.reattribute("It was upgraded in 2023 [1].", passages, "When?") == (
+    assert repairs.reattribute("It was upgraded in 2023 [1].", passages, "When?") == (
         "It was upgraded in 2023 [1].")  # nobody holds 2023: the number check reports it
 
 
@@ -867,13 +879,13 @@ def test_unmarked_answer_is_attributed_to_the_passage_holding_its_year() -> None
     passages = [_passage("ru", "Вьетнам и Республика Корея провели переговоры в Кёнджу.", "ru"),
                 _passage("en", "Diplomatic ties were established in 1992.", "en")]
     answer = "Вьетнам и Республика Корея установили дипотношения в 1992 году."
-    assert grounding.attribute(answer, passages, "Когда установили дипотношения?") == 2
+    assert support.attribute(answer, passages, "Когда установили дипотношения?") == 2
     # The answer copies the Indonesian passage's own words: it came from there.
     passages = [_passage("en", "President Lee thanked To Lam for his hopes for Korea.", "en"),
                 _passage("id", 'To Lam yakin Lee akan menciptakan "Keajaiban di Sungai Han".',
                          "id")]
     answer = 'To Lam hoped Lee would create a new "Keajaiban di Sungai Han" for Korea.'
-    assert grounding.attribute(answer, passages, "What phrase did To Lam use?") == 2
+    assert support.attribute(answer, passages, "What phrase did To Lam use?") == 2
 
 
 def test_cited_passage_that_supplies_the_wording_keeps_its_marker() -> None:
@@ -884,7 +896,7 @@ def test_cited_passage_that_supplies_the_wording_keeps_its_marker() -> None:
     answer = ("To Lam said the new government would regard Vietnam as a key partner in its "
               "regional foreign policy [2].")
     # [2] holds the claim but not the name: the name's holder is cited beside it.
-    assert grounding.reattribute(answer, passages, "How does the government see Vietnam?") == (
+    assert repairs.reattribute(answer, passages, "How does the government see Vietnam?") == (
         answer.replace("[2]", "[2][1]"))
 
 
@@ -896,45 +908,45 @@ def test_cited_passage_that_supplies_the_wording_keeps_its_marker() -> None:
     ("자료에는 학생 수가 언급되어 있지 않습니다.", "ko"),
 ])
 def test_abstention_said_in_words_is_recognised(text: str, language: str) -> None:
-    assert grounding.is_abstention(text, language)
+    assert answering.is_abstention(text, language)
 
 
 def test_answers_are_not_mistaken_for_abstentions() -> None:
-    assert not grounding.is_abstention("Hai nước đặt mục tiêu 150 tỷ USD vào năm 2030 [1].", "vi")
-    assert not grounding.is_abstention("Korea did not hesitate to invest 5 billion [1].", "en")
+    assert not answering.is_abstention("Hai nước đặt mục tiêu 150 tỷ USD vào năm 2030 [1].", "vi")
+    assert not answering.is_abstention("Korea did not hesitate to invest 5 billion [1].", "en")
 
 
 def test_foreign_script_inside_an_answer_is_a_problem() -> None:
-    assert grounding.foreign_script("교역 규모는 150 млрд долларов입니다", "ko") == "Cyrillic"
-    assert grounding.foreign_script("정상회담은 Gyeongju에서 열렸습니다", "ko") is None
-    assert grounding.foreign_script("李在明総統は7%と述べました", "ja") is None
-    assert grounding.foreign_script("Встреча прошла в Gyeongju", "ru") is None
+    assert checks.foreign_script("교역 규모는 150 млрд долларов입니다", "ko") == "Cyrillic"
+    assert checks.foreign_script("정상회담은 Gyeongju에서 열렸습니다", "ko") is None
+    assert checks.foreign_script("李在明総統は7%と述べました", "ja") is None
+    assert checks.foreign_script("Встреча прошла в Gyeongju", "ru") is None
     # Lower-case Latin words are another language's sentence, not a name; quotes are kept.
-    assert grounding.foreign_script("Korea memiliki 많은 hal yang menonjol", "ko") == "Latin"
-    assert grounding.foreign_script("инвестиции в отрасли infrastructure и energy", "ru") == (
+    assert checks.foreign_script("Korea memiliki 많은 hal yang menonjol", "ko") == "Latin"
+    assert checks.foreign_script("инвестиции в отрасли infrastructure и energy", "ru") == (
         "Latin")
-    assert grounding.foreign_script("축제 주제는 “We are together”입니다 (APEC)", "ko") is None
-    assert grounding.foreign_script("Hai nước đặt mục tiêu", "vi") is None
+    assert checks.foreign_script("축제 주제는 “We are together”입니다 (APEC)", "ko") is None
+    assert checks.foreign_script("Hai nước đặt mục tiêu", "vi") is None
     # One lower-case Latin fragment written onto kana: copied, or a word broken off halfway.
-    assert grounding.foreign_script("韓国側はkuotaと業種を増やす", "ja") == "Latin"
-    assert grounding.foreign_script("インフォラストラクture、エネルギー", "ja") == "Latin"
-    assert grounding.foreign_script("5kgの米とiPhoneを買い、Samsungは投資した", "ja") is None
-    assert grounding.foreign_script("대사는 Choi Young-sam입니다", "ko") is None
+    assert checks.foreign_script("韓国側はkuotaと業種を増やす", "ja") == "Latin"
+    assert checks.foreign_script("インフォラストラクture、エネルギー", "ja") == "Latin"
+    assert checks.foreign_script("5kgの米とiPhoneを買い、Samsungは投資した", "ja") is None
+    assert checks.foreign_script("대사는 Choi Young-sam입니다", "ko") is None
 
 
 def test_every_retry_reason_the_code_gives_is_in_problems_json() -> None:
-    package = Path(grounding.__file__).parent
+    package = Path(checks.__file__).parent
     table = json.loads((package / "prompts" / "problems.json").read_text(encoding="utf-8"))
-    used = {kind for module in ("answer.py", "service.py")
+    used = {kind for module in ("checks.py", "service.py")
             for kind in re.findall(r'problem\("(\w+)"', (package / module).read_text())}
     assert used and used <= set(table), used - set(table)
     # Retries are told the problem in the model's words; a translation-only repair is chosen
-    # by the wording the two language problems share.
-    assert grounding.only_language_is_wrong([grounding.problem(
+    # by the problems' kinds, never by their sentences.
+    assert checks.only_language_is_wrong([checks.problem(
         "wrong_language", found="Korean", wanted="Vietnamese")])
-    assert grounding.only_language_is_wrong([grounding.problem(
+    assert checks.only_language_is_wrong([checks.problem(
         "mixed_script", wanted="Russian", foreign="Latin")])
-    assert not grounding.only_language_is_wrong([grounding.problem("numbers", numbers="300")])
+    assert not checks.only_language_is_wrong([checks.problem("numbers", numbers="300")])
 
 
 def test_a_name_no_article_mentions_is_sent_back(bot_with: Callable[..., Assistant]) -> None:

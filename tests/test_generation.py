@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
-from assistant.answer import Answer, answer_language
+from assistant.answer import Answer
+from assistant.checks import answer_language
 from assistant.config import load_settings
 from assistant.errors import ModelError
 from assistant.llm import LocalLlamaLLM, bundled_model_path

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import answer as grounding
-from assistant import names
+from assistant import answer as answering
+from assistant import checks, names, repairs, support
 from assistant.errors import ConfigError
 from assistant.retrieve import Passage
 
@@ -61,10 +61,10 @@ def test_text_to_translate_has_its_terms_replaced_too() -> None:
 
 
 def test_prompt_sources_carry_the_annotation() -> None:
-    text = grounding.format_sources([_passage(RU_VENUE)], "id")
+    text = answering.format_sources([_passage(RU_VENUE)], "id")
     assert text.startswith("[1] То Лам (To Lam)") and "Фукуоке (Phu Quoc)" in text
-    assert grounding.format_sources([_passage(RU_VENUE)]) == f"[1] {RU_VENUE}"
-    twice = grounding.format_sources([_passage(RU_VENUE), _passage("То Лам сказал.")], "en")
+    assert answering.format_sources([_passage(RU_VENUE)]) == f"[1] {RU_VENUE}"
+    twice = answering.format_sources([_passage(RU_VENUE), _passage("То Лам сказал.")], "en")
     assert twice.count("(To Lam)") == 1
 
 
@@ -77,11 +77,11 @@ def test_unsupported_names_are_found_in_any_language() -> None:
 def test_an_answer_naming_what_its_source_does_not_is_a_problem() -> None:
     given = [_passage("The APEC summits: in the RoK in 2025 and in Vietnam in 2027.", "en"),
              _passage(RU_VENUE)]
-    found = grounding.problems("Ho Chi Minh City will host the 2027 summit [1].", "en", given,
+    found = checks.problems("Ho Chi Minh City will host the 2027 summit [1].", "en", given,
                                "Which city will host the 2027 summit?")
-    assert found == ["Ho Chi Minh City: not in the cited sources"]
+    assert found == [checks.problem("names", names="Ho Chi Minh City")]
     # A name from the question may be repeated.
-    assert grounding.problems("In Hanoi, 2027 was named [1].", "en", given,
+    assert checks.problems("In Hanoi, 2027 was named [1].", "en", given,
                               "What was said in Hanoi?") == []
 
 
@@ -105,18 +105,17 @@ def test_asked_where_a_place_the_source_does_not_put_anything_in_is_a_problem() 
     seoul = _passage("что Сеул окажет поддержку Вьетнаму в организации АТЭС-2027.")
     given = [seoul, _passage(RU_VENUE)]
     where = "Which Vietnamese city will host APEC 2027?"
-    assert grounding.problems("Seoul will host APEC 2027 [1].", "en", given, where) == [
-        "the cited sources do not say that it happens in Seoul: name the place where they say "
-        "it happens"]
-    assert grounding.problems("Phu Quoc will host APEC 2027 [2].", "en", given, where) == []
+    assert checks.problems("Seoul will host APEC 2027 [1].", "en", given, where) == [
+        checks.problem("place", places="Seoul")]
+    assert checks.problems("Phu Quoc will host APEC 2027 [2].", "en", given, where) == []
     # Not asked where; or no known place named: nothing to check.
-    assert grounding.problems("Seoul will support it [1].", "en", given,
+    assert checks.problems("Seoul will support it [1].", "en", given,
                               "Who will support APEC 2027?") == []
-    assert grounding.problems("The Korean side will host it [1].", "en", given, where) == []
+    assert checks.problems("The Korean side will host it [1].", "en", given, where) == []
     # The quoted fallback is looked for among passages that place something somewhere.
-    assert grounding.could_answer(given, where) == [2]
-    assert grounding.could_answer(given, "Who will support APEC 2027?") == [1, 2]
-    assert grounding.real_facts("Seoul will host APEC 2027 [1].", given, where) == ""
+    assert answering.could_answer(given, where) == [2]
+    assert answering.could_answer(given, "Who will support APEC 2027?") == [1, 2]
+    assert repairs.real_facts("Seoul will host APEC 2027 [1].", given, where) == ""
 
 
 def test_a_cited_passage_must_mention_the_term_asked_about_when_one_given_does() -> None:
@@ -125,15 +124,15 @@ def test_a_cited_passage_must_mention_the_term_asked_about_when_one_given_does()
     given = [investment, oda]
     asked = "В каких областях Корея расширит официальную помощь развитию (ОПР)?"
     assert names.topics(asked) == {"oda"} and names.topics(oda.text) == {"oda"}
-    assert grounding.problems("Корея поможет в инфраструктуре [1].", "ru", given, asked) == [
-        "the cited sources do not mention ODA: answer from the source that does"]
-    assert grounding.problems("Корея поможет в инфраструктуре [2].", "ru", given, asked) == []
+    assert checks.problems("Корея поможет в инфраструктуре [1].", "ru", given, asked) == [
+        checks.problem("term", terms="ODA")]
+    assert checks.problems("Корея поможет в инфраструктуре [2].", "ru", given, asked) == []
     # No given passage mentions it, or the question names no term: nothing to check.
-    assert grounding.problems("Корея поможет в инфраструктуре [1].", "ru", [investment],
+    assert checks.problems("Корея поможет в инфраструктуре [1].", "ru", [investment],
                               asked) == []
-    assert grounding.problems("Корея поможет в инфраструктуре [1].", "ru", given,
+    assert checks.problems("Корея поможет в инфраструктуре [1].", "ru", given,
                               "Где Корея поможет?") == []
-    assert grounding.could_answer(given, asked) == [2]
+    assert answering.could_answer(given, asked) == [2]
     # Terms are not names: they are neither annotated in prompts nor checked as names.
     assert names.mentions("ODA APEC АТЭС") == [] and names.annotate("ОПР", "en") == "ОПР"
 
@@ -151,20 +150,20 @@ def test_topic_words_match_in_any_case_and_inside_compounds() -> None:
     assert names.topics("the Festivalo brand") == set()
     # Topics are free to be translated: neither annotated nor required in a translation.
     assert names.annotate("Фестиваль в Сувоне", "en", replace=True).startswith("Фестиваль")
-    assert grounding.keeps_names("фестиваль в Сувоне", "祭り in Suwon")
+    assert repairs.keeps_names("фестиваль в Сувоне", "祭り in Suwon")
 
 
 def test_a_translation_that_brings_in_a_country_is_not_faithful() -> None:
     original = ("The seventh Vietnam–Republic of Korea (RoK) cultural exchange festival will "
                 "take place in Suwon, RoK, from May 3 to 4.")
-    assert not grounding.faithful(original, "第七回越南・ロシア共和国文化交換フェスティバルは、"
+    assert not repairs.faithful(original, "第七回越南・ロシア共和国文化交換フェスティバルは、"
                                             "スウォン（ロシア）で5月3日から4日に開催されます。")
-    assert grounding.faithful(original, "第7回ベトナム・韓国文化交流フェスティバルは5月3日から"
+    assert repairs.faithful(original, "第7回ベトナム・韓国文化交流フェスティバルは5月3日から"
                                         "4日まで韓国のスウォンで開催されます。")
     # Adjectives count as the country, in any case; the original's own countries may stay.
-    assert grounding.faithful("российские и американские компании",
+    assert repairs.faithful("российские и американские компании",
                               "Russian and American companies")
-    assert not grounding.faithful("корейские компании", "Korean and Chinese companies")
+    assert not repairs.faithful("корейские компании", "Korean and Chinese companies")
     assert names.mentions("my friend", ("country",)) == []
 
 def test_an_answer_without_a_marker_is_held_to_the_passage_it_will_be_attributed_to() -> None:
@@ -175,10 +174,10 @@ def test_an_answer_without_a_marker_is_held_to_the_passage_it_will_be_attributed
     asked = "На какую международную конвенцию сослались стороны, говоря о Восточном море?"
     copied = ("Стороны подтвердили общие стратегические взгляды на необходимость поддержания "
               "мира и стабильности в Восточном море.")
-    assert grounding.attribute(copied, [clause, unclos], asked) == 1
-    assert grounding.problems(copied, "ru", [clause, unclos], asked) == [
-        "the cited sources do not mention convention: answer from the source that does"]
-    assert grounding.problems("Они сослались на ЮНКЛОС 1982 года.", "ru", [clause, unclos],
+    assert support.attribute(copied, [clause, unclos], asked) == 1
+    assert checks.problems(copied, "ru", [clause, unclos], asked) == [
+        checks.problem("term", terms="convention")]
+    assert checks.problems("Они сослались на ЮНКЛОС 1982 года.", "ru", [clause, unclos],
                               asked) == []
 
 
@@ -192,19 +191,20 @@ def test_no_swap_to_an_own_language_passage_that_drops_the_term_asked() -> None:
     def similar(a: Passage, b: Passage) -> float:
         return 0.95
 
-    assert grounding.prefer_own_language([1], [unclos, clause], "ru", answer, similar) == {1: 2}
-    assert grounding.prefer_own_language([1], [unclos, clause], "ru", answer, similar,
+    assert answering.prefer_own_language([1], [unclos, clause], "ru", answer, similar) == {1: 2}
+    assert answering.prefer_own_language([1], [unclos, clause], "ru", answer, similar,
                                          question=asked) == {}
 
 
 def test_marker_moves_to_the_passage_that_names_the_person() -> None:
     given = [_passage("Ambassador Choi Young-sam was received on June 5.", "en"),
              _passage("To Lam met President Lee Jae-myung on June 5.", "en")]
-    assert grounding.reattribute("Посол: Чхве Ён Сам [2].", given, "") == "Посол: Чхве Ён Сам [1]."
+    assert repairs.reattribute("Посол: Чхве Ён Сам [2].", given, "") == "Посол: Чхве Ён Сам [1]."
     # No given passage names him: the marker stays and the answer has a problem.
     answer = "The ambassador received on June 5 was Moon Jae-in [1]."
-    assert grounding.reattribute(answer, given, "") == answer
-    assert grounding.problems(answer, "en", given, "") == ["Moon Jae-in: not in the cited sources"]
+    assert repairs.reattribute(answer, given, "") == answer
+    assert checks.problems(answer, "en", given, "") == [
+        checks.problem("names", names="Moon Jae-in")]
 
 
 def test_repeated_bracketed_names_are_dropped() -> None:
@@ -223,7 +223,7 @@ def test_a_copied_annotation_wins_over_the_models_reading_of_the_name() -> None:
     for text in ("Phú Quốc (Фукуок) [1]", "Gyeongju (Hàn Quốc)", "Seoul, (Hanoi)",
                  "Seoul (and Hanoi)"):
         assert names.prefer_hints(text) == text
-    assert grounding.strip_preamble("Answer:\nSeoul (Seoul) [1].") == "Seoul [1]."
+    assert answering.strip_preamble("Answer:\nSeoul (Seoul) [1].") == "Seoul [1]."
 
 
 def test_every_name_has_an_english_form_and_no_form_is_shared() -> None:

@@ -58,15 +58,15 @@ def test_annotation_writes_large_amounts_the_askers_way() -> None:
 
 
 def test_prompt_sources_show_amounts_in_the_askers_language() -> None:
-    from assistant import answer as grounding
+    from assistant import answer as answering
     from assistant.retrieve import Passage
 
     text = "Товарооборот 150 млрд долларов к 2030 году"
     passage = Passage(id="p", text=text, score=1.0, doc_id="d", title="", source="", url="",
                       date="", language="ru", char_start=0, char_end=len(text), paragraph=0)
-    assert "150 млрд (1,500억) долларов" in grounding.format_sources([passage], "ko")
+    assert "150 млрд (1,500억) долларов" in answering.format_sources([passage], "ko")
     repeated = "교역액은 1,500억 (1,500억) 달러 [1]"
-    assert grounding.strip_preamble(repeated) == "교역액은 1,500억 달러 [1]"
+    assert answering.strip_preamble(repeated) == "교역액은 1,500억 달러 [1]"
 
 
 def test_a_copied_amount_hint_is_dropped() -> None:

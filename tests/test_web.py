@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from assistant import Assistant
-from assistant.answer import answer_language, message
+from assistant.checks import answer_language
+from assistant.texts import message
 
 from .conftest import CORPUS, REPO, free_port
 

@@ -1,0 +1,106 @@
+"""Each registered check on its own: a claim it passes and one it sends back, with the kind of
+problem it returns; the policies and the settings that choose which checks run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from assistant import Assistant, checks
+from assistant.config import load_settings
+from assistant.errors import ConfigError
+from assistant.retrieve import Passage
+from tests.fakes import FakeScriptedLLM
+
+Factory = Callable[..., Assistant]
+
+
+def _passage(text: str, language: str = "en") -> Passage:
+    return Passage(id=text[:8], text=text, score=1.0, doc_id="d", title="", source="", url="",
+                   date="", language=language, char_start=0, char_end=len(text), paragraph=0)
+
+
+TRADE = _passage("The two sides aim for US$150 billion in bilateral trade by 2030.")
+VENUE = _passage("Vietnam will host APEC 2027 in Phu Quoc.")
+SEOUL = _passage("Seoul will support Vietnam in organising APEC 2027.")
+ODA = _passage("Korea will expand its ODA for climate change and infrastructure.")
+INVEST = _passage("Korean companies will invest more in semiconductors.")
+
+
+def _run(name: str, text: str, passages: list[Passage], question: str, language: str = "en"
+         ) -> list[checks.Problem]:
+    return checks.CHECKS[name](checks.Claim.of(text, language, passages, question))
+
+
+# (check, answer that passes, answer it sends back, passages, question, language, kind)
+CASES = [
+    ("figure", "Trade should reach US$150 billion by 2030 [1].", "150 [1]", [TRADE],
+     "How much trade do they aim for?", "en", "only_figure"),
+    ("language", "Mục tiêu là 150 tỷ USD vào năm 2030 [1].",
+     "The target is US$150 billion by 2030 [1].", [TRADE],
+     "Mục tiêu thương mại là bao nhiêu?", "vi", "wrong_language"),
+    ("numbers", "The target is US$150 billion by 2030 [1].",
+     "The target is US$300 billion by 2030 [1].", [TRADE],
+     "What is the trade target?", "en", "numbers"),
+    ("names", "APEC 2027 will be held in Phu Quoc [1].",
+     "APEC 2027 will be held in Da Nang [1].", [VENUE],
+     "What will Vietnam host?", "en", "names"),
+    ("place", "APEC 2027 will be held in Phu Quoc [2].", "APEC 2027 will be held in Seoul [1].",
+     [SEOUL, VENUE], "Where will APEC 2027 be held?", "en", "place"),
+    ("term", "Korea will expand ODA for climate change [1].",
+     "Korea will invest in semiconductors [2].", [ODA, INVEST],
+     "In which fields will Korea expand its ODA?", "en", "term"),
+    ("scale", "Mục tiêu là 150 tỷ USD vào năm 2030 [1].",
+     "Mục tiêu là 150 triệu USD vào năm 2030 [1].", [TRADE],
+     "Mục tiêu thương mại là bao nhiêu?", "vi", "scale"),
+]
+
+
+@pytest.mark.parametrize("name,good,bad,passages,question,language,kind", CASES,
+                         ids=[c[0] for c in CASES])
+def test_each_check_passes_a_grounded_answer_and_names_what_is_wrong(
+        name: str, good: str, bad: str, passages: list[Passage], question: str, language: str,
+        kind: str) -> None:
+    assert _run(name, good, passages, question, language) == []
+    found = _run(name, bad, passages, question, language)
+    assert [p.kind for p in found] == [kind]
+    assert found[0].text  # a sentence the model can read in the retry, from problems.json
+
+
+def test_every_registered_check_has_a_case_here() -> None:
+    assert {c[0] for c in CASES} == set(checks.CHECKS)
+
+
+def test_problems_runs_only_the_enabled_checks_in_registry_order() -> None:
+    bad = "The target is US$300 billion by 2030 [1]."
+    question = "Mục tiêu thương mại là bao nhiêu?"
+    assert [p.kind for p in checks.problems(bad, "vi", [TRADE], question)] == [
+        "wrong_language", "numbers"]
+    assert [p.kind for p in checks.problems(bad, "vi", [TRADE], question, ["numbers"])] == [
+        "numbers"]
+    assert checks.problems("[1]", "en", [TRADE], question, ["numbers"]) == [
+        checks.problem("empty")]
+
+
+def test_problems_are_typed_values_with_the_models_sentence() -> None:
+    found = checks.problem("numbers", numbers="300")
+    assert found == checks.Problem("numbers", (("numbers", "300"),))
+    assert found.text == "the numbers 300 are not in the cited sources"
+    with pytest.raises(KeyError, match="problems.json"):
+        checks.problem("no_such_kind")
+
+
+def test_policies_strict_for_the_local_model_light_for_an_api(make_assistant: Factory) -> None:
+    local = make_assistant(generator=FakeScriptedLLM([]))
+    assert local.enabled_checks == tuple(checks.CHECKS) == checks.POLICIES["strict"]
+    api = make_assistant(generator=FakeScriptedLLM([]), llm="openai", openai_api_key="k")
+    assert api.enabled_checks == checks.POLICIES["light"]
+    assert set(checks.POLICIES["light"]) < set(checks.CHECKS)
+    chosen = make_assistant(generator=FakeScriptedLLM([]), checks="numbers, names")
+    assert chosen.enabled_checks == ("numbers", "names")
+
+
+def test_an_unknown_check_name_is_a_clear_configuration_error() -> None:
+    with pytest.raises(ConfigError, match="unknown check.*numbrs.*the checks are: figure"):
+        load_settings(checks="numbers,numbrs")
