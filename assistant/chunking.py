@@ -70,11 +70,23 @@ def split_sentences(body: str) -> list[Sentence]:
     return sentences
 
 
+# No sentence is longer than this: an unbroken line (a pasted table, a base64 blob) is cut
+# into pieces at spaces where it has any, else anywhere. Real sentences are far shorter.
+MAX_SENTENCE_CHARS = 1_000
+
+
 def _add(out: list[Sentence], body: str, start: int, end: int, paragraph: int) -> None:
     while start < end and body[start].isspace():
         start += 1
     while end > start and body[end - 1].isspace():
         end -= 1
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = body.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        _add(out, body, start, cut, paragraph)
+        start = cut
+        while start < end and body[start].isspace():
+            start += 1
     if end > start:
         out.append(Sentence(start, end, paragraph))
 

@@ -370,6 +370,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Bytes that are not UTF-8 (on stdin, or in arguments, which Python already reads this
+    # way) become lone surrogates, which the question checks name; printing never fails on
+    # what cannot be encoded.
+    for stream, errors in ((sys.stdin, "surrogateescape"), (sys.stdout, "backslashreplace"),
+                           (sys.stderr, "backslashreplace")):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors=errors)
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

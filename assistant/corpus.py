@@ -131,13 +131,47 @@ def _as_str(value: object) -> str:
     return "" if value is None else str(value)
 
 
+_MAX_FRONT_MATTER = 16_000
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][\d:.+-]+Z?)?")
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?")
+
+
+def _load_front_matter(block: str, path: Path) -> object:
+    """The front matter, parsed safely: a block with anchors or aliases is refused before
+    it is built (a few hundred bytes of nested aliases expand to gigabytes), and so is one
+    too long to be metadata."""
+    if len(block) > _MAX_FRONT_MATTER:
+        raise DocumentError(f"{path}: the front matter is {len(block)} characters long; "
+                            f"metadata fits in {_MAX_FRONT_MATTER}. Move the text below the "
+                            "closing '---' line.")
+    if any(isinstance(t, (yaml.AliasToken, yaml.AnchorToken)) for t in yaml.scan(block)):
+        raise DocumentError(f"{path}: the front matter uses YAML anchors or aliases (& or *); "
+                            "write each value out.")
+    return yaml.safe_load(block) or {}
+
+
+def _check_fields(fields: dict[str, str], path: Path) -> None:
+    """Metadata that would mislead a reader is refused, with what it must look like."""
+    if fields["url"] and not re.match(r"https?://\S+$", fields["url"]):
+        raise DocumentError(f"{path}: url must be a web address starting with http:// or "
+                            f"https:// (got {fields['url'][:60]!r}).")
+    if fields["date"] and not _DATE.fullmatch(fields["date"]):
+        raise DocumentError(f"{path}: date must be written YYYY-MM-DD, e.g. 2025-10-30 (got "
+                            f"{fields['date'][:40]!r}).")
+    if fields["language"] and not _LANGUAGE.fullmatch(fields["language"]):
+        raise DocumentError(f"{path}: language must be an ISO 639-1 code such as en, ru or vi "
+                            f"(got {fields['language'][:40]!r}).")
+    if len(fields["id"]) > 200 or any(c in fields["id"] for c in "\n\r\x00"):
+        raise DocumentError(f"{path}: id must be one short line (got {fields['id'][:40]!r}).")
+
+
 def parse_markdown(text: str, path: Path) -> Document:
     match = _FRONT_MATTER.match(text)
     meta: dict[str, object] = {}
     body = text
     if match:
         try:
-            loaded = yaml.safe_load(match.group("yaml")) or {}
+            loaded = _load_front_matter(match.group("yaml"), path)
         except yaml.YAMLError as exc:
             raise DocumentError(
                 f"{path}: the YAML front matter is invalid ({exc.__class__.__name__}); "
@@ -148,6 +182,7 @@ def parse_markdown(text: str, path: Path) -> Document:
         meta = loaded
         body = text[match.end():]
     fields = {k: _as_str(meta.get(k)) for k in METADATA_FIELDS}
+    _check_fields(fields, path)
     extra = {k: _as_str(v) for k, v in meta.items() if k not in METADATA_FIELDS}
     return Document(
         id=fields["id"] or _slug(path),
@@ -234,6 +269,10 @@ def parse_html(text: str, path: Path) -> Document:
     )
 
 
+# A news article is tens of kilobytes; a file far larger is a book, a dump or a mistake.
+MAX_DOCUMENT_BYTES = 2_000_000
+
+
 def load_document(path: Path) -> Document:
     """Read one supported file; raise DocumentError with a fix-it message otherwise."""
     suffix = path.suffix.lower()
@@ -243,6 +282,12 @@ def load_document(path: Path) -> Document:
             f"use one of {', '.join(sorted(SUPPORTED_SUFFIXES))}."
         )
     try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise DocumentError(
+                f"{path}: {size / 1e6:.1f} MB is more than an article "
+                f"({MAX_DOCUMENT_BYTES / 1e6:.0f} MB at most: embedding it would take about an "
+                "hour here); split it into articles of their own.")
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise DocumentError(f"{path}: not UTF-8 text; re-save it as UTF-8.") from None
@@ -256,6 +301,9 @@ def load_document(path: Path) -> Document:
         doc = parse_html(text, path)
     if not doc.body.strip():
         raise DocumentError(f"{path}: contains no article text after cleaning.")
+    if "\x00" in doc.body:
+        raise DocumentError(f"{path}: holds NUL bytes, so it is binary, not text; convert it "
+                            "to UTF-8 text first.")
     return doc
 
 

@@ -8,6 +8,7 @@ removes, never a document with chunks missing.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +53,18 @@ class IngestReport:
         if self.errors:
             parts.append(f"{len(self.errors)} error(s)")
         return ", ".join(parts) + f" in {self.seconds:.1f} s"
+
+
+def _claim(owners: dict[str, str], doc: Document) -> None:
+    """Record that ``doc``'s file holds its id and its content; a DocumentError when another
+    file of the same ingest already does (one of them would silently replace the other)."""
+    for key, what, fix in ((f"id:{doc.id}", f"the id '{doc.id}'", "give each file its own id"),
+                           (f"body:{hashlib.sha256(doc.body.encode()).hexdigest()}",
+                            "the same article",
+                            "remove one of the copies")):
+        if owners.setdefault(key, doc.path) != doc.path:
+            raise DocumentError(f"{doc.path}: {what} is also in {owners[key]}; {fix}. "
+                                "This file was not indexed.")
 
 
 @dataclass(frozen=True)
@@ -254,9 +267,11 @@ class ChunkIndex:
         files = [p.resolve() for p in iter_files(paths)]
         seen = {str(p) for p in files}
         iterator: Iterable[Path] = progress(files, len(files)) if progress else files
+        owners: dict[str, str] = {}  # id, and content, to the first file that had it
         for path in iterator:
             try:
                 doc = load_document(path)
+                _claim(owners, doc)
             except DocumentError as exc:
                 report.errors.append(str(exc))
                 continue

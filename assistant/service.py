@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -38,6 +39,41 @@ class Delta:
     """A piece of answer text as the model writes it (the final Answer may repair it)."""
 
     text: str
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_text(text: str, what: str) -> str:
+    """``text`` stripped, or an InputError naming what is wrong: a character that is not valid
+    Unicode text (a lone surrogate, from a bad decode) or a control character."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"{what} has an invalid character at position {exc.start} (a lone "
+                         "surrogate, from text decoded with the wrong encoding): send it as "
+                         "UTF-8.") from None
+    if bad := _CONTROL.search(text):
+        raise InputError(f"{what} has a control character (U+{ord(bad.group()):04X}) at "
+                         f"position {bad.start()}: remove it.")
+    return text.strip()
+
+
+def check_history(history: object, limit: int) -> list[tuple[str, str]]:
+    """A chat history as (question, answer) pairs of valid text, each cut to ``limit``
+    characters (the end kept: a pasted document must not cost minutes of embedding); an
+    InputError saying what shape it must have otherwise."""
+    shape = ("history must be a list of (question, answer) pairs of text, oldest first, "
+             "e.g. [('Where is APEC 2027?', 'In Phu Quoc [1].')]")
+    if isinstance(history, (str, bytes, dict)) or not isinstance(history, Sequence):
+        raise InputError(f"{shape}; got {type(history).__name__}.")
+    turns = []
+    for n, turn in enumerate(history, 1):
+        if not (isinstance(turn, (tuple, list)) and len(turn) == 2
+                and all(isinstance(x, str) for x in turn)):
+            raise InputError(f"{shape}; turn {n} is {turn!r:.60}.")
+        turns.append(tuple(check_text(x, f"The history's turn {n}")[-limit:] for x in turn))
+    return turns  # type: ignore[return-value]
 
 
 class Assistant:
@@ -129,18 +165,24 @@ class Assistant:
             return None
         return self.ingest([self.settings.corpus_dir])
 
-    def check_question(self, question: str) -> str:
-        if not isinstance(question, str) or not question.strip():
+    def check_question(self, question: object) -> str:
+        """The question, stripped; an InputError saying what is wrong with it otherwise."""
+        if not isinstance(question, str):
+            raise InputError(f"The question must be text (a str), not {type(question).__name__}.")
+        question = check_text(question, "The question")
+        if not question:
             raise InputError(
                 "The question is empty: type a question about Vietnam–Korea relations."
             )
-        question = question.strip()
         limit = self.settings.max_question_chars
         if len(question) > limit:
             raise InputError(
                 f"The question is {len(question)} characters long; the limit is {limit}. "
                 "Shorten it or raise ASSISTANT_MAX_QUESTION_CHARS."
             )
+        if not any(c.isalnum() for c in question):
+            raise InputError("The question has no words: type a question about Vietnam–Korea "
+                             "relations in words.")
         return question
 
     def retrieve(
@@ -179,11 +221,7 @@ class Assistant:
         code, confidence = detect_language_scored(question)
         if not history:
             return code, []
-        if isinstance(history, (str, bytes)) or not all(
-                isinstance(turn, (tuple, list)) and len(turn) == 2
-                and all(isinstance(x, str) for x in turn) for turn in history):
-            raise InputError("history must be a list of (question, answer) pairs of text, "
-                             "oldest first, e.g. [('Where is APEC 2027?', 'In Phu Quoc [1].')].")
+        history = check_history(history, self.settings.max_question_chars)
         previous, _ = detect_language_scored(history[-1][0])
         if confidence < 0.6:
             return previous, list(history)
@@ -237,8 +275,10 @@ class Assistant:
         started = time.perf_counter()
         question = self.check_question(question)
         turns = self.settings.history_turns
-        language, thread = self._conversation(
-            question, list(history or [])[-turns:] if turns else [])
+        if history and not isinstance(history, (str, bytes, dict)) and isinstance(
+                history, Sequence):
+            history = history[-turns:] if turns else []
+        language, thread = self._conversation(question, history)
         budget = Budget(self.settings.max_model_calls, started + self.settings.answer_deadline_s)
         return Run(question=question, language=language, history=thread,
                    query=standalone_query(question, thread), started=started, budget=budget)
@@ -317,12 +357,11 @@ class Assistant:
 
         run.budget.spend()
         run.trace.append("retry")
-        run.chat += [
-            ChatMessage(role=MessageRole.ASSISTANT, content=draft.text),
-            ChatMessage(role=MessageRole.USER, content=texts.prompt("retry.txt").format(
-                problem="; ".join(p.text for p in problems),
-                language=texts.language_label(run.language))),
-        ]
+        retry = texts.prompt("retry.txt").format(
+            problem="; ".join(p.text for p in problems),
+            language=texts.language_label(run.language))
+        run.chat += [ChatMessage(role=MessageRole.ASSISTANT, content=draft.text),
+                     ChatMessage(role=MessageRole.USER, content=retry)]
         retried = answer.strip_preamble("".join(self._stream_llm(run.chat)))
         run.attempts = 2
         echoed_again = answer.echoes_question(retried, run.question)
@@ -397,15 +436,25 @@ class Assistant:
         if found and (lead := repairs.supported_lead(text, language, evidence, question,
                                                             self.enabled_checks)):
             return lead, []
-        words, marks = markers.split_markers(text)
         if checks.only_language_is_wrong(found) and (
-                raw := self._translate_within(words, language, budget)) is not None:
-            translated = repairs.repair_scales(markers.attach_markers(raw, marks),
-                                                 language, evidence)
-            if (repairs.faithful(words, translated)
-                    and not self._problems(translated, language, evidence, question)):
-                return translated, []
+                translated := self._translated(text, language, evidence, question, budget)):
+            return translated, []
         return text, found
+
+    def _translated(self, text: str, language: str, evidence: list[Passage], question: str,
+                    budget: Budget) -> str | None:
+        """An answer put into ``language``, its markers kept, when the budget allows it and
+        the translation keeps every figure and name and passes the checks; else None."""
+        words, marks = markers.split_markers(text)
+        raw = self._translate_within(words, language, budget)
+        if raw is None:
+            return None
+        translated = repairs.repair_scales(markers.attach_markers(raw, marks), language,
+                                           evidence)
+        if (repairs.faithful(words, translated)
+                and not self._problems(translated, language, evidence, question)):
+            return translated
+        return None
 
     def _problems(self, text: str, language: str, evidence: list[Passage], question: str
                   ) -> list[checks.Problem]:

@@ -21,8 +21,9 @@ class Budget:
     deadline: float
     used: int = 0
 
-    def allows(self) -> bool:
-        return self.used < self.calls and time.perf_counter() < self.deadline
+    def allows(self, calls: int = 1) -> bool:
+        """Whether ``calls`` more model calls fit, the first starting now."""
+        return self.used + calls <= self.calls and time.perf_counter() < self.deadline
 
     def spend(self) -> None:
         self.used += 1
