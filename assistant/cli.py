@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import AssistantError, InputError, ModelError
+from .config import load_settings, redact
+from .errors import AssistantError, ConfigError, InputError, ModelError
 
 EXIT_ERROR = 2
 EXIT_BELOW_THRESHOLD = 3
@@ -285,11 +286,33 @@ def _answer_eval(args: argparse.Namespace, bot: Any, items: list[Any], name: str
     return code
 
 
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach ``host`` (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .service import Assistant
     from .web import launch
 
-    bot = Assistant()
+    settings = load_settings()
+    host = args.host or settings.host
+    if not is_loopback(host):
+        if not args.insecure:
+            raise ConfigError(
+                f"Refusing to serve on {host}: other machines could use the assistant (and its "
+                "model) with no login. Serve on 127.0.0.1 behind a reverse proxy that "
+                "authenticates, or pass --insecure to accept that.")
+        print(f"warning: serving on {host} with no login: anyone who reaches this address "
+              "can use the assistant.", file=sys.stderr)
+    bot = Assistant(settings)
     report = bot.sync_corpus()
     if report is not None and report.changed_files:
         print(f"indexed the corpus: {report.summary()}")
@@ -302,7 +325,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     # Loading the model and caching the prompt prefix now spares the first question both.
     threading.Thread(target=warm, daemon=True).start()
-    host = args.host or bot.settings.host
     port = args.port or bot.settings.port
     print(f"serving on http://{host}:{port} ({bot.backend}); Ctrl-C stops", flush=True)
     launch(bot, host=host, port=port)
@@ -365,6 +387,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="start the web chat")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
+    p.add_argument("--insecure", action="store_true",
+                   help="allow binding an address other machines reach, with no login")
     p.set_defaults(func=cmd_serve)
     return parser
 
@@ -381,7 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except AssistantError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {redact(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -7,6 +7,7 @@ also accept their conventional names (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -155,6 +156,15 @@ def require_model_requests(settings: Settings, remedy: str) -> None:
                          + remedy)
 
 
+_USERINFO = re.compile(r"(?<=//)[^/@\s]+@")
+
+
+def redact(text: str) -> str:
+    """``text`` with the credentials of any URL in it (``https://user:key@host``) masked:
+    errors and pages show where a service is, never how to log in to it."""
+    return _USERINFO.sub("***@", text)
+
+
 def prepare_offline_environment() -> None:
     """Point libraries that would otherwise reach the network at bundled data.
 
@@ -169,3 +179,10 @@ def prepare_offline_environment() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    # Local addresses never go through a proxy: with HTTP_PROXY set and NO_PROXY empty, the
+    # web server's start-up check of its own address went to the proxy and aborted.
+    for key in ("NO_PROXY", "no_proxy"):
+        present = [h for h in os.environ.get(key, "").split(",") if h.strip()]
+        missing = [h for h in ("127.0.0.1", "localhost", "::1") if h not in present]
+        if missing:
+            os.environ[key] = ",".join(present + missing)

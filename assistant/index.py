@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
+import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,13 +19,14 @@ from typing import Any
 from urllib.parse import urlparse
 
 from .chunking import chunk_text
-from .config import Settings
+from .config import Settings, redact
 from .corpus import Document, iter_files, load_document
 from .embeddings import Embedder
 from .errors import (
     DocumentError,
     EmbedderMismatchError,
     EmptyIndexError,
+    StoreError,
     StoreUnavailableError,
 )
 from .language import detect_language
@@ -93,14 +96,38 @@ def make_client(settings: Settings) -> Any:
             client.heartbeat()
         except Exception as exc:
             raise StoreUnavailableError(
-                f"Cannot reach the Chroma server at {settings.chroma_url} "
+                f"Cannot reach the Chroma server at {redact(settings.chroma_url)} "
                 f"({exc.__class__.__name__}). "
                 "Start it with `chroma run --path vectorstore --host 127.0.0.1 --port 8000`, "
                 "or unset ASSISTANT_CHROMA_URL to use the embedded store."
             ) from None
         return client
     settings.vectorstore_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.vectorstore_dir), settings=chroma_settings)
+    try:
+        return chromadb.PersistentClient(path=str(settings.vectorstore_dir),
+                                         settings=chroma_settings)
+    except Exception as exc:  # chromadb raises InternalError, sqlite errors, panics as text
+        raise StoreError(
+            f"The index in {settings.vectorstore_dir} cannot be opened: it is damaged "
+            f"({exc.__class__.__name__}: {str(exc)[:160]}). Rebuild it from the articles with "
+            "`assistant ingest --rebuild` (it replaces the damaged store; the articles in "
+            "corpus/ are not touched)."
+        ) from None
+
+
+# What an embedded Chroma store holds: its database and one folder per vector segment.
+_STORE_FILE = "chroma.sqlite3"
+_SEGMENT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def remove_damaged_store(folder: Path) -> None:
+    """Delete the files an embedded Chroma store is made of, and nothing else in ``folder``
+    (a rebuild of a store that cannot even be opened)."""
+    for path in folder.iterdir() if folder.is_dir() else []:
+        if path.name == _STORE_FILE or path.name.startswith(_STORE_FILE + "-"):
+            path.unlink()
+        elif path.is_dir() and _SEGMENT.fullmatch(path.name):
+            shutil.rmtree(path)
 
 
 class ChunkIndex:
@@ -146,7 +173,18 @@ class ChunkIndex:
     @staticmethod
     def drop(settings: Settings, client: Any = None) -> None:
         """Delete the collection whatever embedder built it (``ingest --rebuild``)."""
-        client = client if client is not None else make_client(settings)
+        if client is None:
+            try:
+                client = make_client(settings)
+            except StoreError:
+                if settings.chroma_url:
+                    raise
+                remove_damaged_store(settings.vectorstore_dir)
+                # Chroma keeps the half-opened store of this path for the process: forget it.
+                from chromadb.api.client import SharedSystemClient
+
+                SharedSystemClient.clear_system_cache()
+                return
         # A missing collection is already dropped.
         with contextlib.suppress(Exception):
             client.delete_collection(settings.collection)

@@ -32,7 +32,7 @@ from llama_index.core.base.llms.types import (
 from llama_index.core.llms.custom import CustomLLM
 from pydantic import PrivateAttr
 
-from .config import Settings, require_model_requests
+from .config import Settings, redact, require_model_requests
 from .errors import ConfigError, ModelError
 
 BUNDLED_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
@@ -46,10 +46,14 @@ def bundled_model_path(cache_dir: Path) -> Path:
     target = cache_dir / "models" / BUNDLED_MODEL
     marker = target.with_suffix(".sha256")
     # Hashing 1.1 GB costs seconds at every start: the marker, written after a verified
-    # assembly, stands for it, and the size catches a truncated or replaced file.
-    if (target.is_file() and marker.is_file() and marker.read_text().strip() == BUNDLED_SHA256
-            and target.stat().st_size == BUNDLED_SIZE):
-        return target
+    # assembly, stands for it while the file keeps the size and modification time it had
+    # then. A file written since (truncated, replaced, corrupted in place) is hashed again.
+    if target.is_file() and marker.is_file():
+        if marker.read_text().split() == [BUNDLED_SHA256, *_stamp(target)]:
+            return target
+        if target.stat().st_size == BUNDLED_SIZE and _sha256(target) == BUNDLED_SHA256:
+            marker.write_text(" ".join([BUNDLED_SHA256, *_stamp(target)]))
+            return target
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(f".partial-{os.getpid()}")
     digest = hashlib.sha256()
@@ -75,10 +79,23 @@ def bundled_model_path(cache_dir: Path) -> Path:
                 "(`make clean install`)."
             )
         partial.replace(target)
-        marker.write_text(BUNDLED_SHA256)
+        marker.write_text(" ".join([BUNDLED_SHA256, *_stamp(target)]))
     finally:
         partial.unlink(missing_ok=True)
     return target
+
+
+def _stamp(path: Path) -> list[str]:
+    stat = path.stat()
+    return [str(stat.st_size), str(stat.st_mtime_ns)]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(1 << 22):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _messages(messages: Sequence[ChatMessage]) -> list[dict[str, str]]:
@@ -259,7 +276,7 @@ def build_llm(settings: Settings) -> Any:
 
 def describe_backend(settings: Settings) -> str:
     if settings.llm == "openai":
-        where = settings.openai_base_url or "api.openai.com"
+        where = redact(settings.openai_base_url or "api.openai.com")
         return f"OpenAI-compatible: {settings.openai_model} @ {where}"
     name = settings.model_path.name if settings.model_path else BUNDLED_MODEL
     return f"local: {name}"

@@ -16,7 +16,7 @@ from typing import Any
 from . import answer, checks, claims, markers, names, repairs, support, texts
 from .answer import Answer, Citation
 from .answer_type import could_state, expected_answer_type
-from .config import Settings, load_settings, prepare_offline_environment
+from .config import Settings, load_settings, prepare_offline_environment, redact
 from .errors import InputError, ModelError
 from .index import ChunkIndex, IngestReport
 from .retrieve import Mode, Passage, Retriever, standalone_query
@@ -608,7 +608,7 @@ class Assistant:
         except Exception as exc:
             raise ModelError(
                 f"The language model backend ({self.backend}) failed: "
-                f"{exc.__class__.__name__}: {str(exc)[:300]}. Check that it is running and "
+                f"{exc.__class__.__name__}: {redact(str(exc))[:300]}. Check that it is running and "
                 "reachable, or switch ASSISTANT_LLM."
             ) from None
 
