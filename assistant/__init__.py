@@ -8,16 +8,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __all__ = ["Answer", "Assistant", "AssistantError", "Citation", "ConfigError", "Delta",
-           "InputError", "ModelError", "Passage", "Settings", "Sources", "StoreError"]
+           "InputError", "ModelError", "Passage", "Settings", "Sources", "Step", "StoreError"]
 
 if TYPE_CHECKING:
     from .answer import Answer, Citation
     from .config import Settings
     from .errors import AssistantError, ConfigError, InputError, ModelError, StoreError
     from .retrieve import Passage
-    from .service import Assistant, Delta, Sources
+    from .service import Assistant, Delta, Sources, Step
 
-_LAZY = {"Assistant": "service", "Sources": "service", "Delta": "service", "Passage": "retrieve",
+_LAZY = {"Assistant": "service", "Sources": "service", "Delta": "service", "Step": "service",
+         "Passage": "retrieve",
          "Settings": "config", "Answer": "answer", "Citation": "answer",
          "AssistantError": "errors", "ConfigError": "errors", "InputError": "errors",
          "ModelError": "errors", "StoreError": "errors"}

@@ -79,13 +79,16 @@ def _print_answer(answer: Any, show_sources: bool = True) -> None:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from .answer import Answer
-    from .service import Assistant, Delta
+    from .service import Assistant, Delta, Step
 
     bot = Assistant()
     bot.sync_corpus()
     final: Answer | None = None
     for event in bot.stream(args.question):
-        if isinstance(event, Delta) and args.stream and not args.json:
+        if isinstance(event, Step) and args.stream and not args.json:
+            print(f"[{event.kind}{f' {event.count}' if event.count else ''}] ", end="",
+                  file=sys.stderr, flush=True)
+        elif isinstance(event, Delta) and args.stream and not args.json:
             print(event.text, end="", file=sys.stderr, flush=True)
         elif isinstance(event, Answer):
             final = event

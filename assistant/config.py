@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     # Below this cosine similarity no passage is relevant enough to try an answer.
     relevance_floor: float = Field(default=0.77, ge=0.0, le=1.0)
     retry_on_problems: bool = True
+    # Stream the model's draft as it is written (marked as a draft; the checked answer may
+    # replace it), instead of only the checked answer's text.
+    stream_drafts: bool = False
     # When the model's answer fails its checks after the retry: quote the passage that best
     # answers (translated when foreign), or abstain. Off: on the fact-split eval the quote was
     # never a right answer (dev, every 2nd item: 3 quotes, all to unanswerable questions;

@@ -30,7 +30,13 @@ class StoreUnavailableError(StoreError):
 
 
 class InputError(AssistantError):
-    """A question or argument is unusable (empty, too long...)."""
+    """A question or argument is unusable (empty, too long...). ``kind`` names the fault for
+    front ends that say it in the user's language: empty, too_long, no_words, invalid_text,
+    or other."""
+
+    def __init__(self, message: str, kind: str = "other") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class ModelError(AssistantError):

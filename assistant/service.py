@@ -36,9 +36,21 @@ class Sources:
 
 @dataclass
 class Delta:
-    """A piece of answer text as the model writes it (the final Answer may repair it)."""
+    """A piece of answer text. By default only the final answer's text is streamed, once the
+    checks have passed it: it is what stays. With ``stream_drafts`` set, the model's draft is
+    streamed as it is written, each piece marked ``draft``: the final Answer may replace it."""
 
     text: str
+    draft: bool = False
+
+
+@dataclass
+class Step:
+    """What the pipeline is doing while the asker waits, after Sources: ``read`` (``count``
+    passages), ``write``, ``check``, ``retry``. Front ends show it in the asker's language."""
+
+    kind: str
+    count: int = 0
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -52,10 +64,10 @@ def check_text(text: str, what: str) -> str:
     except UnicodeEncodeError as exc:
         raise InputError(f"{what} has an invalid character at position {exc.start} (a lone "
                          "surrogate, from text decoded with the wrong encoding): send it as "
-                         "UTF-8.") from None
+                         "UTF-8.", kind="invalid_text") from None
     if bad := _CONTROL.search(text):
         raise InputError(f"{what} has a control character (U+{ord(bad.group()):04X}) at "
-                         f"position {bad.start()}: remove it.")
+                         f"position {bad.start()}: remove it.", kind="invalid_text")
     return text.strip()
 
 
@@ -172,17 +184,16 @@ class Assistant:
         question = check_text(question, "The question")
         if not question:
             raise InputError(
-                "The question is empty: type a question about Vietnam–Korea relations."
-            )
+                "The question is empty: type a question about Vietnam–Korea relations.",
+                kind="empty")
         limit = self.settings.max_question_chars
         if len(question) > limit:
             raise InputError(
                 f"The question is {len(question)} characters long; the limit is {limit}. "
-                "Shorten it or raise ASSISTANT_MAX_QUESTION_CHARS."
-            )
+                "Shorten it or raise ASSISTANT_MAX_QUESTION_CHARS.", kind="too_long")
         if not any(c.isalnum() for c in question):
             raise InputError("The question has no words: type a question about Vietnam–Korea "
-                             "relations in words.")
+                             "relations in words.", kind="no_words")
         return question
 
     def retrieve(
@@ -244,29 +255,37 @@ class Assistant:
         return final
 
     def stream(self, question: str, history: History | None = None
-               ) -> Iterator[Sources | Delta | Answer]:
-        """Yield Sources first, then Delta text pieces, then the final Answer. Each step is a
-        stage with typed input and output (``stages.py``); every one leaves its trace."""
+               ) -> Iterator[Sources | Step | Delta | Answer]:
+        """Yield Sources first, then Steps (what runs while the asker waits) and the Delta text
+        that stays, then the final Answer. Each step is a stage with typed input and output
+        (``stages.py``); every one leaves its trace."""
         run = self._understand(question, history)
         run.passages = self._search(run.query)
         run.timings["retrieval_ms"] = run.elapsed_ms()
         run.trace.append(f"retrieve: {len(run.passages)} passages")
         yield Sources(run.passages, run.language)
+        final = yield from self._answer(run)
+        if not self.settings.stream_drafts:
+            yield Delta(final.text)
+        yield final
+
+    def _answer(self, run: Run) -> Generator[Step | Delta, None, Answer]:
+        """From the retrieved passages to the final answer: select evidence, generate,
+        review (repair, retry), then fall back or abstain."""
         if refusal := self._select_evidence(run):
-            yield self._abstain(run, refusal)
-            return
+            return self._abstain(run, refusal)
+        yield Step("read", len(run.evidence))
         draft = yield from self._generate(run)
         if answer.is_abstention(draft.text, run.language):
-            yield self._abstain(run, "draft says the sources do not answer")
-            return
-        review = self._review(run, draft)
+            return self._abstain(run, "draft says the sources do not answer")
+        yield Step("check")
+        review = yield from self._review(run, draft)
         if isinstance(review, Answer):
-            yield review
-        elif review.problems:
-            yield self._fall_back(run, draft)
-        else:
-            yield self._finish(run, *self._cite(review.text, run.evidence, run.language,
-                                                run.asked, run.passages))
+            return review
+        if review.problems:
+            return self._fall_back(run, draft)
+        return self._finish(run, *self._cite(review.text, run.evidence, run.language,
+                                             run.asked, run.passages))
 
     # -- the stages -----------------------------------------------------------------------------
 
@@ -297,7 +316,7 @@ class Assistant:
         run.asked = support.ground_question(run.question, run.evidence)
         return None
 
-    def _generate(self, run: Run) -> Generator[Delta, None, Draft]:
+    def _generate(self, run: Run) -> Generator[Step | Delta, None, Draft]:
         """The model's first reply, streamed as Deltas (held back while it may still be the
         abstention marker)."""
         from llama_index.core.base.llms.types import ChatMessage, MessageRole
@@ -308,14 +327,15 @@ class Assistant:
         ]
         text = pending = ""
         run.budget.spend()
+        yield Step("write")
         for piece in self._stream_llm(run.chat):
             if not text and not pending:
                 run.timings["first_token_ms"] = run.elapsed_ms()
             text += piece
             pending += piece
-            if answer.could_be_abstention(text):
+            if not self.settings.stream_drafts or answer.could_be_abstention(text):
                 continue
-            yield Delta(pending)
+            yield Delta(pending, draft=True)
             pending = ""
         run.timings["generation_ms"] = run.elapsed_ms() - run.timings["retrieval_ms"]
         run.attempts = 1
@@ -328,7 +348,7 @@ class Assistant:
         return Draft(text, echoed=answer.echoes_question(text, run.question),
                      said_nothing=answer.only_echoes(text, run.question))
 
-    def _review(self, run: Run, draft: Draft) -> Review | Answer:
+    def _review(self, run: Run, draft: Draft) -> Generator[Step, None, Review | Answer]:
         """Check the draft; repair what can be repaired without the model; retry once with
         the problems named, within the budget. An Answer when the review ends in abstention."""
         if draft.echoed:
@@ -343,6 +363,7 @@ class Assistant:
         run.trace += [f"check: {f}" for f in review.problems]
         if (review.problems and (self.settings.retry_on_problems or draft.echoed)
                 and run.budget.allows()):
+            yield Step("retry")
             outcome = self._retry(run, draft, review.problems)
             if not isinstance(outcome, Review) or not outcome.problems:
                 return outcome

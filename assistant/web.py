@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from .answer import Answer, Citation
-from .errors import AssistantError
+from .errors import AssistantError, InputError
 from .retrieve import Passage
-from .service import Assistant, Delta, Sources
+from .service import Assistant, Delta, Sources, Step
 from .texts import language_label, prompt_data
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,8 @@ CSS = """
 .src .cols {display: flex; gap: 12px;}
 .src .cols > div {flex: 1;}
 .src .label {font-size: 0.75em; text-transform: uppercase; opacity: 0.7;}
-.src mark {background: #fff3a0; color: inherit; padding: 0 1px;}
+/* Translucent, so the text keeps the theme's colour: readable in light and dark mode. */
+.src mark {background: rgba(255, 200, 0, 0.35); color: inherit; padding: 0 1px;}
 a.cite {text-decoration: none; font-weight: 600;}
 #status {font-size: 0.9em;}
 """
@@ -58,10 +59,25 @@ def translate_label(lang: str) -> str:
     return f"Translate into {language_label(lang)}"
 
 
-def linkify(text: str) -> str:
-    """Escape the answer and make each [n] a link to source n in the panel."""
-    escaped = html.escape(text)
-    return re.sub(r"\[(\d+)\]", r'<a class="cite" href="#src-\1">[\1]</a>', escaped)
+def linkify(text: str, citations: list[Citation] | None = None) -> str:
+    """Escape the answer and make each [n] a link to source n in the panel; hovering it shows
+    the sentence of the source that supports the answer."""
+    sentences = {c.number: c.sentence for c in citations or []}
+
+    def link(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        title = html.escape(sentences.get(n, ""), quote=True)
+        return f'<a class="cite" href="#src-{n}" title="{title}">[{n}]</a>'
+
+    return re.sub(r"\[(\d+)\]", link, html.escape(text))
+
+
+def input_problem(exc: InputError, lang: str, limit: int) -> str:
+    """What is wrong with the question, in the page's language where the kind is known."""
+    key = f"error_{exc.kind}"
+    if key in _ui()["en"]:
+        return t(key, lang).format(limit=limit)
+    return str(exc)
 
 
 def _highlight(text: str, sentence: str) -> str:
@@ -143,6 +159,11 @@ def build_app(bot: Assistant) -> Any:
         chat = list(chat or [])
         turns = list(turns or [])
         sources_html: Any = gr.update()
+        if not (message or "").strip():
+            # Nothing to ask: no empty bubble, a hint where the status is.
+            yield (chat, sources_html, "⚠️ " + t("error_empty", lang), turns, lang, "",
+                   *chrome(lang))
+            return
         shown = html.escape(message or "")
         chat.append({"role": "user", "content": shown})
         chat.append({"role": "assistant", "content": t("thinking", lang)})
@@ -160,18 +181,28 @@ def build_app(bot: Assistant) -> Any:
                     lang = event.language
                     sources_html = render_retrieved(event.passages, lang)
                     chat[-1]["content"] = t("thinking", lang)
+                elif isinstance(event, Step):
+                    chat[-1]["content"] = html.escape(
+                        t(f"step_{event.kind}", lang).format(n=event.count))
                 elif isinstance(event, Delta):
                     partial += event.text
-                    chat[-1]["content"] = html.escape(partial)
+                    # A draft may still be replaced: it says so.
+                    chat[-1]["content"] = html.escape(partial) + (
+                        f' <i class="draft">({html.escape(t("draft", lang))})</i>'
+                        if event.draft else "")
                 elif isinstance(event, Answer):
-                    chat[-1]["content"] = linkify(event.text)
+                    chat[-1]["content"] = linkify(event.text, event.citations)
                     sources_html = (render_retrieved(event.passages[:3], lang, "closest")
                                     if event.abstained and event.passages
                                     else render_citations(event.citations, lang))
                     turns.append({"question": question, "answer": event.text,
                                   "language": lang, "citations": _citation_dicts(event.citations)})
                 yield out()
-        except AssistantError as exc:  # bad input, a missing index, an unreachable model
+        except InputError as exc:  # said in the page's language
+            chat[-1]["content"] = "⚠️ " + html.escape(
+                input_problem(exc, lang, bot.settings.max_question_chars))
+            yield out()
+        except AssistantError as exc:  # a missing index, an unreachable model
             chat[-1]["content"] = "⚠️ " + html.escape(str(exc))
             yield out()
         except Exception:
@@ -194,8 +225,9 @@ def build_app(bot: Assistant) -> Any:
         last["citations"] = _citation_dicts(citations)
         return render_citations(citations, target), turns
 
-    def clear() -> tuple[Any, ...]:
-        return ([], "", render_status(bot, None), [], "en", "", *chrome("en"))
+    def clear(lang: str) -> tuple[Any, ...]:
+        """A new chat in the interface language the page has now."""
+        return ([], "", render_status(bot, None), [], lang, "", *chrome(lang))
 
     with gr.Blocks(title="Vietnam – Korea relations assistant") as demo:
         turns_state = gr.State([])
@@ -237,12 +269,16 @@ def build_app(bot: Assistant) -> Any:
             trigger(respond, inputs=[box, chatbot, turns_state, lang_state], outputs=outputs,
                     concurrency_limit=1, concurrency_id="model", show_progress="full",
                     api_visibility="private")
-        clear_btn.click(clear, outputs=outputs, api_visibility="private")
+        clear_btn.click(clear, inputs=[lang_state], outputs=outputs, api_visibility="private")
 
         def ask(question: str) -> dict[str, Any]:
             """Answer one question; returns the Answer as a dict (text, language, abstained,
-            citations, timings)."""
-            return bot.ask(question).to_dict()
+            citations, timings). A question that cannot be answered is an error whose message
+            says why (no traceback in the server log)."""
+            try:
+                return bot.ask(question).to_dict()
+            except AssistantError as exc:
+                raise gr.Error(str(exc), print_exception=False) from None
 
         gr.api(ask, api_name="ask", concurrency_limit=1, concurrency_id="model")
     return demo

@@ -17,7 +17,7 @@ from assistant import answer as answering
 from assistant.answer import Answer
 from assistant.errors import InputError, ModelError
 from assistant.retrieve import Passage
-from assistant.service import Delta, Sources
+from assistant.service import Delta, Sources, Step
 
 from .fakes import FakeScriptedLLM
 
@@ -592,9 +592,37 @@ def test_stream_yields_sources_then_text_then_answer(bot_with: Callable[..., Ass
 
 
 def test_abstention_marker_is_never_streamed(bot_with: Callable[..., Assistant]) -> None:
-    events = list(bot_with("NOT_IN_SOURCES").stream("How many students study abroad?"))
-    assert not [e for e in events if isinstance(e, Delta)]
-    assert isinstance(events[-1], Answer) and events[-1].abstained
+    for drafts in (False, True):
+        events = list(bot_with("NOT_IN_SOURCES", stream_drafts=drafts).stream(
+            "How many students study abroad?"))
+        streamed = "".join(e.text for e in events if isinstance(e, Delta))
+        assert "NOT_IN" not in streamed
+        assert isinstance(events[-1], Answer) and events[-1].abstained
+        assert streamed == ("" if drafts else events[-1].text)
+
+
+def test_only_text_that_stays_is_streamed_and_steps_say_what_runs(
+        bot_with: Callable[..., Assistant]) -> None:
+    """A draft that the checks send back is never shown: the asker sees the steps, then the
+    checked answer's text."""
+    n = _trade_number(bot_with())
+    bot = bot_with("The target is 300 billion USD by 2030 [1].",
+                   f"The target is 150 billion USD by 2030 [{n}].")
+    events = list(bot.stream(TRADE_Q))
+    kinds = [e.kind for e in events if isinstance(e, Step)]
+    assert kinds == ["read", "write", "check", "retry"]
+    deltas = [e for e in events if isinstance(e, Delta)]
+    assert len(deltas) == 1 and not deltas[0].draft
+    assert deltas[0].text == events[-1].text and "150 billion" in deltas[0].text
+    read = next(e for e in events if isinstance(e, Step) and e.kind == "read")
+    assert read.count == len(bot.retrieve(TRADE_Q)[:bot.settings.evidence_passages])
+    # Asked for drafts, the first one streams marked as a draft, and the answer replaces it.
+    drafts = [e for e in bot_with("The target is 300 billion USD by 2030 [1].",
+                                  f"The target is 150 billion USD by 2030 [{n}].",
+                                  stream_drafts=True).stream(TRADE_Q)
+              if isinstance(e, Delta)]
+    assert drafts and all(d.draft for d in drafts)
+    assert "300" in "".join(d.text for d in drafts)
 
 
 def test_long_history_stays_bounded(bot_with: Callable[..., Assistant]) -> None:

@@ -195,3 +195,7 @@ def test_gradio_client_endpoint(app_url: str) -> None:
     client = Client(app_url, verbose=False)
     result = client.predict("Какая столица у Бразилии?", api_name="/ask")
     assert result["abstained"] is True and result["language"] == "ru"
+    # A question that cannot be asked is an error that says why, not an opaque AppError.
+    for bad, reason in (("   ", "empty"), ("x" * 5000, "limit is")):
+        with pytest.raises(Exception, match=reason):
+            client.predict(bad, api_name="/ask")

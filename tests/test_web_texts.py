@@ -1,0 +1,44 @@
+"""The web chat's texts and HTML, without a browser: every claimed language has the whole
+interface, input problems are said in the page's language, and citation links preview their
+source sentence, escaped."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import Citation
+from assistant.errors import InputError
+from assistant.texts import prompt_data
+from assistant.web import input_problem, linkify, t
+
+CLAIMED = ["en", "ru", "id", "vi", "ko", "zh", "ja", "fr", "de", "es", "th"]
+
+
+def test_every_claimed_language_has_every_interface_text() -> None:
+    table = prompt_data("ui.json")
+    for lang in CLAIMED:
+        assert set(table[lang]) == set(table["en"]), lang
+        assert all(v.strip() for v in table[lang].values()), lang
+
+
+@pytest.mark.parametrize("lang", CLAIMED)
+def test_input_problems_are_said_in_the_pages_language(lang: str) -> None:
+    too_long = input_problem(InputError("The question is 5000 characters long; raise "
+                                        "ASSISTANT_MAX_QUESTION_CHARS.", kind="too_long"),
+                             lang, 2000)
+    assert "2000" in too_long and "ASSISTANT_" not in too_long
+    assert too_long == t("error_too_long", lang).format(limit=2000)
+    if lang != "en":
+        assert too_long != t("error_too_long", "en").format(limit=2000)
+    # A fault without a localized text keeps its own message.
+    assert input_problem(InputError("k must be at least 1"), lang, 10) == "k must be at least 1"
+
+
+def test_citation_links_preview_their_sentence_escaped() -> None:
+    cite = Citation(number=1, passage_id="p", doc_id="d", title="t", source="s", url="",
+                    date="", language="en", text="x", sentence='Trade of "150" <b>billion</b>',
+                    sentence_start=0, sentence_end=1)
+    out = linkify("Target <script> [1] and [2].", [cite])
+    assert '<a class="cite" href="#src-1" title="Trade of &quot;150&quot; &lt;b&gt;billion' in out
+    assert '<a class="cite" href="#src-2" title="">[2]</a>' in out
+    assert "<script>" not in out and "&lt;script&gt;" in out
