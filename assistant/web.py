@@ -152,6 +152,7 @@ def build_app(bot: Assistant) -> Any:
             gr.update(placeholder=t("placeholder", lang)),
             gr.update(value=t("send", lang)),
             gr.update(value=t("clear", lang)),
+            gr.update(value=t("stop", lang)),
         )
 
     def respond(message: str, chat: list[dict[str, Any]] | None, turns: list[dict[str, Any]],
@@ -232,16 +233,23 @@ def build_app(bot: Assistant) -> Any:
     with gr.Blocks(title="Vietnam – Korea relations assistant") as demo:
         turns_state = gr.State([])
         lang_state = gr.State("en")
+        # The conversation is kept in the browser (localStorage), so a reload keeps it; it
+        # never leaves the machine it was typed on.
+        saved = gr.BrowserState({"chat": [], "turns": [], "lang": "en"},
+                                storage_key="vietnam-korea-chat")
         header = gr.Markdown(f"## {t('title', 'en')}\n{t('subtitle', 'en')}", elem_id="header")
         status = gr.Markdown(render_status(bot, None), elem_id="status")
         with gr.Row():
             with gr.Column(scale=3):
+                # Copy on every message; the retry icon on the last answer asks it again.
                 chatbot = gr.Chatbot(elem_id="chat", height=460, sanitize_html=True,
-                                     show_label=False)
+                                     show_label=False, buttons=["copy"])
                 with gr.Row():
                     box = gr.Textbox(placeholder=t("placeholder", "en"), show_label=False,
                                      scale=5, elem_id="question", autofocus=True)
                     send = gr.Button(t("send", "en"), variant="primary", scale=1, elem_id="send")
+                    stop = gr.Button(t("stop", "en"), variant="stop", scale=1, elem_id="stop",
+                                     visible=False)
                 clear_btn = gr.Button(t("clear", "en"), elem_id="clear", size="sm")
                 gr.Examples(EXAMPLES, inputs=box, label=t("examples", "en"))
             with gr.Column(scale=2):
@@ -264,12 +272,77 @@ def build_app(bot: Assistant) -> Any:
                         )
 
         outputs = [chatbot, sources, status, turns_state, lang_state, box, header, box, send,
-                   clear_btn]
-        for trigger in (box.submit, send.click):
-            trigger(respond, inputs=[box, chatbot, turns_state, lang_state], outputs=outputs,
-                    concurrency_limit=1, concurrency_id="model", show_progress="full",
-                    api_visibility="private")
-        clear_btn.click(clear, inputs=[lang_state], outputs=outputs, api_visibility="private")
+                   clear_btn, stop]
+        controls = [box, send, stop, clear_btn]
+
+        def busy() -> tuple[Any, ...]:
+            """While an answer runs, nothing else can be sent: Send becomes Stop."""
+            return (gr.update(interactive=False), gr.update(visible=False),
+                    gr.update(visible=True), gr.update(interactive=False))
+
+        def idle() -> tuple[Any, ...]:
+            return (gr.update(interactive=True), gr.update(visible=True),
+                    gr.update(visible=False), gr.update(interactive=True))
+
+        def stopped(chat: list[dict[str, Any]] | None, lang: str) -> tuple[Any, ...]:
+            """The running answer is cancelled; its bubble says so instead of waiting forever."""
+            chat = list(chat or [])
+            if chat and chat[-1].get("role") == "assistant":
+                chat[-1] = dict(chat[-1], content=f"{chat[-1]['content']} "
+                                f"<i>({html.escape(t('stopped', lang))})</i>")
+            return (chat, *idle())
+
+        def again(chat: list[dict[str, Any]] | None, turns: list[dict[str, Any]],
+                  lang: str) -> Iterator[tuple[Any, ...]]:
+            """Ask the last question again, in place of its answer."""
+            chat = list(chat or [])
+            asked = [i for i, m in enumerate(chat) if m.get("role") == "user"]
+            if not asked:
+                return
+            question = html.unescape(str(chat[asked[-1]]["content"]))
+            turns = list(turns or [])
+            if turns and turns[-1]["question"] == question:
+                turns = turns[:-1]
+            yield from respond(question, chat[:asked[-1]], turns, lang)
+
+        def keep(chat: list[dict[str, Any]] | None, turns: list[dict[str, Any]],
+                 lang: str) -> dict[str, Any]:
+            return {"chat": list(chat or []), "turns": list(turns or []), "lang": lang}
+
+        def restore(stored: dict[str, Any] | None) -> tuple[Any, ...]:
+            """The conversation this browser had before the reload, in its language."""
+            stored = stored if isinstance(stored, dict) else {}
+            chat, turns = stored.get("chat") or [], stored.get("turns") or []
+            lang = str(stored.get("lang")) if stored.get("lang") in _ui() else "en"
+            last = turns[-1] if turns else None
+            panel = render_citations([Citation(**c) for c in last["citations"]], lang) if (
+                last and last.get("citations")) else ""
+            return (chat, panel, render_status(bot, lang if chat else None), turns, lang, "",
+                    *chrome(lang))
+
+        runs = []
+        for trigger in (box.submit, send.click, chatbot.retry):
+            started = trigger(busy, outputs=controls, queue=False, api_visibility="private")
+            if trigger == chatbot.retry:
+                answered = started.then(again, inputs=[chatbot, turns_state, lang_state],
+                                        outputs=outputs, concurrency_limit=1,
+                                        concurrency_id="model", show_progress="full",
+                                        api_visibility="private")
+            else:
+                answered = started.then(respond, inputs=[box, chatbot, turns_state, lang_state],
+                                        outputs=outputs, concurrency_limit=1,
+                                        concurrency_id="model", show_progress="full",
+                                        api_visibility="private")
+            answered.then(idle, outputs=controls, queue=False, api_visibility="private").then(
+                keep, inputs=[chatbot, turns_state, lang_state], outputs=[saved], queue=False,
+                api_visibility="private")
+            runs.append(answered)
+        stop.click(stopped, inputs=[chatbot, lang_state], outputs=[chatbot, *controls],
+                   cancels=runs, queue=False, api_visibility="private")
+        clear_btn.click(clear, inputs=[lang_state], outputs=outputs, api_visibility="private").then(
+            keep, inputs=[chatbot, turns_state, lang_state], outputs=[saved], queue=False,
+            api_visibility="private")
+        demo.load(restore, inputs=[saved], outputs=outputs, api_visibility="private")
 
         def ask(question: str) -> dict[str, Any]:
             """Answer one question; returns the Answer as a dict (text, language, abstained,

@@ -199,3 +199,31 @@ def test_gradio_client_endpoint(app_url: str) -> None:
     for bad, reason in (("   ", "empty"), ("x" * 5000, "limit is")):
         with pytest.raises(Exception, match=reason):
             client.predict(bad, api_name="/ask")
+
+
+def test_stop_frees_the_chat_and_nothing_is_stuck(browser: Any, app_url: str) -> None:
+    """Send turns into Stop while an answer runs; stopping says so in the bubble, brings Send
+    back, and the next question is answered. A blank question leaves no bubble."""
+    chat = Chat(browser, app_url)
+    chat.submit("Where will APEC 2027 take place?")
+    chat.page.wait_for_selector("#stop", state="visible", timeout=30_000)
+    assert not chat.page.is_visible("#send")
+    chat.page.click("#stop")
+    chat.page.wait_for_selector("#send", state="visible", timeout=30_000)
+    chat.page.wait_for_function(
+        """() => { const b = document.querySelectorAll('[data-testid="bot"]');
+                   return b.length && b[b.length - 1].innerText.includes('stopped'); }""",
+        timeout=30_000)
+    before = len(chat.bot_messages())
+    chat.submit("   ")
+    chat.page.wait_for_timeout(1_500)
+    assert len(chat.bot_messages()) == before  # no empty bubble for a blank question
+    answer = chat.ask("When did Vietnam and the Republic of Korea establish diplomatic ties?")
+    assert "1992" in answer or "sources" in answer.lower(), answer
+    assert not chat.external
+    # The conversation survives a reload (kept in this browser).
+    chat.page.reload()
+    chat.page.wait_for_selector("#question textarea", timeout=60_000)
+    chat.page.wait_for_function(
+        """(a) => [...document.querySelectorAll('[data-testid="bot"]')]
+                  .some(b => b.innerText.includes(a))""", arg=answer[:20], timeout=30_000)
