@@ -105,6 +105,8 @@ class Settings(BaseSettings):
     translate_citations: Literal["auto", "eager", "on_request"] = "auto"
     history_turns: int = Field(default=6, ge=0, le=100)
 
+    # When set, the HTTP API (/v1/*) needs "Authorization: Bearer <token>".
+    api_token: str | None = None
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)
     max_question_chars: int = Field(default=2000, ge=10)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import queue
 import re
 import threading
 import time
@@ -118,6 +119,11 @@ class Assistant:
 
                 self._llm = build_llm(self.settings)
             return self._llm
+
+    @property
+    def model_loaded(self) -> bool:
+        """Whether the language model is loaded (it loads on first use)."""
+        return self._llm is not None
 
     @property
     def backend(self) -> str:
@@ -619,19 +625,44 @@ class Assistant:
         return float(sum(x * y for x, y in zip(va, vb, strict=True)))
 
     def _stream_llm(self, chat: list[Any], max_tokens: int | None = None) -> Iterator[str]:
-        try:
-            for chunk in self.llm.stream_chat(
-                    chat, max_tokens=max_tokens or self.settings.max_answer_tokens):
-                if chunk.delta:
-                    yield chunk.delta
-        except ModelError:
-            raise
-        except Exception as exc:
-            raise ModelError(
-                f"The language model backend ({self.backend}) failed: "
-                f"{exc.__class__.__name__}: {redact(str(exc))[:300]}. Check that it is running and "
-                "reachable, or switch ASSISTANT_LLM."
-            ) from None
+        """The model's reply, piece by piece, within ASSISTANT_LLM_TIMEOUT for the whole call
+        (a client's timeout is per read: a backend that sends keep-alives, or trickles, would
+        hold the only model slot for ever)."""
+        limit = self.settings.llm_timeout
+        pieces: queue.Queue[str | BaseException | None] = queue.Queue()
+
+        def pump() -> None:
+            try:
+                for chunk in self.llm.stream_chat(
+                        chat, max_tokens=max_tokens or self.settings.max_answer_tokens):
+                    if chunk.delta:
+                        pieces.put(chunk.delta)
+            except BaseException as exc:  # handed to the consumer
+                pieces.put(exc)
+            finally:
+                pieces.put(None)
+
+        threading.Thread(target=pump, daemon=True, name="model-call").start()
+        ends = time.monotonic() + limit
+        while True:
+            try:
+                item = pieces.get(timeout=max(0.0, ends - time.monotonic()))
+            except queue.Empty:
+                raise ModelError(
+                    f"The language model backend ({self.backend}) gave no complete reply within "
+                    f"{limit:g} s (ASSISTANT_LLM_TIMEOUT). Check that it is not overloaded, or "
+                    "raise the timeout.") from None
+            if item is None:
+                return
+            if isinstance(item, ModelError):
+                raise item
+            if isinstance(item, BaseException):
+                raise ModelError(
+                    f"The language model backend ({self.backend}) failed: "
+                    f"{item.__class__.__name__}: {redact(str(item))[:300]}. Check that it is "
+                    "running and reachable, or switch ASSISTANT_LLM."
+                ) from None
+            yield item
 
     def warm_up(self) -> None:
         """Load the model and put the fixed prompt prefix into its cache (e.g. at server start),

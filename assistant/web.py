@@ -367,18 +367,38 @@ def theme() -> Any:
     )
 
 
+def build_server_app(bot: Assistant) -> Any:
+    """One ASGI app: the HTTP API (``http_api.py``) with the web chat mounted at /."""
+    import gradio as gr
+
+    from .http_api import build_api
+
+    api = build_api(bot)
+    chat = build_app(bot)
+    chat.queue(default_concurrency_limit=1, max_size=64)
+    return gr.mount_gradio_app(api, chat, path="/", footer_links=["api"], show_error=False,
+                               theme=theme(), css=CSS)
+
+
 def launch(bot: Assistant, host: str | None = None, port: int | None = None,
            block: bool = True) -> Any:
-    app = build_app(bot)
-    app.queue(default_concurrency_limit=1, max_size=64)
-    return app.launch(
-        server_name=host or bot.settings.host,
-        server_port=port or bot.settings.port,
-        share=False,
-        show_error=False,
-        theme=theme(),
-        css=CSS,
-        prevent_thread_lock=not block,
-        footer_links=["api"],
-        quiet=True,
-    )
+    """Serve the web chat and the HTTP API on one port; with ``block`` false, in a background
+    thread, returning once the server accepts connections."""
+    import threading
+    import time
+
+    import uvicorn
+
+    config = uvicorn.Config(build_server_app(bot), host=host or bot.settings.host,
+                            port=port or bot.settings.port, log_level="warning")
+    server = uvicorn.Server(config)
+    if block:
+        server.run()
+        return server
+    threading.Thread(target=server.run, daemon=True, name="http-server").start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the web server did not start within 60 s")
+        time.sleep(0.05)
+    return server

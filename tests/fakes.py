@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -116,3 +117,25 @@ class FakeHashEmbedding(BaseEmbedding):
 
     async def _aget_text_embedding(self, text: str) -> list[float]:
         return self._vector(text)
+
+
+class FakeTricklingLLM(FakeScriptedLLM):
+    """Like FakeScriptedLLM, but waits ``pause`` seconds before each piece after the first:
+    a backend that keeps the connection alive and never finishes."""
+
+    _pause: float = PrivateAttr()
+
+    def __init__(self, replies: Sequence[str | Exception], pause: float) -> None:
+        super().__init__(replies)
+        self._pause = pause
+
+    def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+        inner = super().stream_chat(messages, **kwargs)
+
+        def gen() -> ChatResponseGen:
+            for n, chunk in enumerate(inner):
+                if n:
+                    time.sleep(self._pause)
+                yield chunk
+
+        return gen()
