@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     translate_citations: Literal["auto", "eager", "on_request"] = "auto"
     history_turns: int = Field(default=6, ge=0, le=100)
 
+    # Whether the web chat lets its users add and remove documents (off for a shared
+    # deployment where they should not change what everyone's answers come from).
+    allow_uploads: bool = True
     # When set, the HTTP API (/v1/*) needs "Authorization: Bearer <token>".
     api_token: str | None = None
     host: str = "127.0.0.1"

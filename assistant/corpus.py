@@ -17,7 +17,7 @@ import yaml
 
 from .errors import DocumentError
 
-SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm"}
+SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf"}
 METADATA_FIELDS = ("id", "title", "source", "url", "date", "language")
 
 
@@ -273,6 +273,30 @@ def parse_html(text: str, path: Path) -> Document:
 MAX_DOCUMENT_BYTES = 2_000_000
 
 
+def read_pdf(path: Path) -> Document:
+    """The text of a PDF's pages (pypdf), cleaned like plain text; its title from the PDF's
+    metadata. A PDF with no text layer (a scan) has none to give."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError(f"{path}: the PDF is password-protected; save an unprotected "
+                                "copy.")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = (reader.metadata.title if reader.metadata else None) or ""
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise DocumentError(f"{path}: cannot be read as a PDF ({exc.__class__.__name__}); "
+                            "export it as text or HTML.") from None
+    doc = parse_plain_text("\n\n".join(pages), path)
+    doc.title = str(title)[:300]
+    if not doc.body.strip():
+        raise DocumentError(f"{path}: the PDF has no text layer (a scan?); run OCR on it or "
+                            "export it as text.")
+    return doc
+
+
 def load_document(path: Path) -> Document:
     """Read one supported file; raise DocumentError with a fix-it message otherwise."""
     suffix = path.suffix.lower()
@@ -281,6 +305,11 @@ def load_document(path: Path) -> Document:
             f"{path}: unsupported file type '{suffix or '(none)'}'; "
             f"use one of {', '.join(sorted(SUPPORTED_SUFFIXES))}."
         )
+    if suffix == ".pdf":
+        if path.is_file() and path.stat().st_size > 10 * MAX_DOCUMENT_BYTES:
+            raise DocumentError(f"{path}: a PDF over {10 * MAX_DOCUMENT_BYTES / 1e6:.0f} MB is "
+                                "more than an article; split it.")
+        return _checked(read_pdf(path), path)
     try:
         size = path.stat().st_size
         if size > MAX_DOCUMENT_BYTES:
@@ -299,6 +328,10 @@ def load_document(path: Path) -> Document:
         doc = parse_plain_text(text, path)
     else:
         doc = parse_html(text, path)
+    return _checked(doc, path)
+
+
+def _checked(doc: Document, path: Path) -> Document:
     if not doc.body.strip():
         raise DocumentError(f"{path}: contains no article text after cleaning.")
     if "\x00" in doc.body:

@@ -183,6 +183,25 @@ class Assistant:
             return None
         return self.ingest([self.settings.corpus_dir])
 
+    def documents(self) -> list[dict[str, Any]]:
+        """What is indexed, one entry per document: doc_id, title, language, date, path and
+        its number of chunks, by title."""
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in self.index.all_chunks():
+            meta = chunk.metadata
+            entry = found.setdefault(str(meta.get("path", "")), {
+                "doc_id": meta.get("doc_id", ""), "title": meta.get("title", ""),
+                "language": meta.get("language", ""), "date": meta.get("date", ""),
+                "path": meta.get("path", ""), "chunks": 0})
+            entry["chunks"] += 1
+        return sorted(found.values(), key=lambda d: (str(d["title"]).lower(), d["path"]))
+
+    def remove_document(self, path: str) -> int:
+        """Drop a document's chunks from the index (its file stays); the chunks removed."""
+        if not any(d["path"] == path for d in self.documents()):
+            raise InputError(f"No indexed document comes from {path}.")
+        return self.index.remove_paths([path])
+
     def check_question(self, question: object) -> str:
         """The question, stripped; an InputError saying what is wrong with it otherwise."""
         if not isinstance(question, str):

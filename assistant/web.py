@@ -9,7 +9,9 @@ from __future__ import annotations
 import html
 import logging
 import re
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from .answer import Answer, Citation
@@ -142,6 +144,90 @@ def _citation_dicts(citations: list[Citation]) -> list[dict[str, Any]]:
     return [c.__dict__.copy() for c in citations]
 
 
+UPLOAD_TYPES = [".md", ".markdown", ".txt", ".html", ".htm", ".pdf"]
+DOC_HEADERS = ["title", "language", "date", "chunks", "file"]
+
+
+def uploads_dir(bot: Assistant) -> Path:
+    """Where uploaded files are kept: inside the corpus folder, so a restart indexes them
+    again, and apart, so removing one never touches the articles that came with the corpus."""
+    return bot.settings.corpus_dir / "uploads"
+
+
+def document_rows(bot: Assistant) -> list[list[Any]]:
+    try:
+        docs = bot.documents()
+    except AssistantError:
+        return []
+    return [[d["title"] or Path(str(d["path"])).name, d["language"], d["date"], d["chunks"],
+             Path(str(d["path"])).name] for d in docs]
+
+
+def uploaded_choices(bot: Assistant) -> list[tuple[str, str]]:
+    root = str(uploads_dir(bot).resolve())
+    try:
+        docs = bot.documents()
+    except AssistantError:
+        return []
+    return [(str(d["title"] or Path(str(d["path"])).name), str(d["path"])) for d in docs
+            if str(d["path"]).startswith(root + "/")]
+
+
+def _safe_name(name: str) -> str:
+    stem = re.sub(r"[^\w.-]+", "-", Path(name).stem).strip("-.") or "document"
+    return f"{stem[:80]}{Path(name).suffix.lower()}"
+
+
+def add_documents(bot: Assistant, files: list[Any] | None, lang: str) -> tuple[Any, ...]:
+    """Check each uploaded file with the same reader as ``assistant ingest``; keep and index
+    the good ones (a bad one changes nothing), and say what happened in the page's language."""
+    import gradio as gr
+
+    from .corpus import load_document
+    from .errors import DocumentError
+
+    folder = uploads_dir(bot)
+    folder.mkdir(parents=True, exist_ok=True)
+    kept, problems = [], []
+    for f in files or []:
+        source = Path(f if isinstance(f, str) else getattr(f, "name", str(f)))
+        name = _safe_name(source.name)
+        try:
+            load_document(source)
+        except DocumentError as exc:
+            problems.append(str(exc).replace(str(source), name))
+            continue
+        target = folder / name
+        shutil.copyfile(source, target)
+        kept.append(target)
+    report = bot.ingest(kept) if kept else None
+    if report:
+        problems += [e.replace(str(folder) + "/", "") for e in report.errors]
+    lines = []
+    if report and (report.changed_files or report.unchanged_files):
+        lines.append("✅ " + t("added", lang).format(
+            n=report.changed_files + report.unchanged_files, chunks=report.added_chunks))
+    if problems:
+        lines.append("⚠️ " + t("not_added", lang))
+        lines += [f"- {html.escape(p)}" for p in problems]
+    return ("\n".join(lines), document_rows(bot), gr.update(choices=uploaded_choices(bot)),
+            None)
+
+
+def remove_upload(bot: Assistant, path: str | None, lang: str) -> tuple[Any, ...]:
+    """Drop an uploaded document from the index and delete its kept file."""
+    import gradio as gr
+
+    root = uploads_dir(bot).resolve()
+    if path and Path(path).resolve().parent == root:
+        bot.remove_document(path)
+        Path(path).unlink(missing_ok=True)
+        note = "✅ " + t("removed", lang)
+    else:
+        note = ""
+    return note, document_rows(bot), gr.update(choices=uploaded_choices(bot), value=None)
+
+
 def build_app(bot: Assistant) -> Any:
     import gradio as gr
 
@@ -252,6 +338,29 @@ def build_app(bot: Assistant) -> Any:
                                      visible=False)
                 clear_btn = gr.Button(t("clear", "en"), elem_id="clear", size="sm")
                 gr.Examples(EXAMPLES, inputs=box, label=t("examples", "en"))
+                if bot.settings.allow_uploads:
+                    with gr.Accordion(t("documents", "en"), open=False, elem_id="documents"):
+                        gr.Markdown(t("documents_help", "en"))
+                        files = gr.File(file_count="multiple", file_types=UPLOAD_TYPES,
+                                        elem_id="upload", label=t("documents", "en"))
+                        upload_status = gr.Markdown(elem_id="upload-status")
+                        listing = gr.Dataframe(document_rows(bot), headers=DOC_HEADERS,
+                                               interactive=False, elem_id="indexed",
+                                               label=t("indexed", "en"))
+                        with gr.Row():
+                            removable = gr.Dropdown(uploaded_choices(bot), show_label=False,
+                                                    elem_id="removable", scale=3)
+                            remove = gr.Button(t("remove", "en"), size="sm", scale=1,
+                                               elem_id="remove")
+                    files.upload(lambda f, lang: add_documents(bot, f, lang),
+                                 inputs=[files, lang_state],
+                                 outputs=[upload_status, listing, removable, files],
+                                 concurrency_limit=1, concurrency_id="model",
+                                 api_visibility="private")
+                    remove.click(lambda path, lang: remove_upload(bot, path, lang),
+                                 inputs=[removable, lang_state],
+                                 outputs=[upload_status, listing, removable],
+                                 api_visibility="private")
             with gr.Column(scale=2):
                 sources = gr.HTML(elem_id="sources")
 

@@ -4,12 +4,16 @@ source sentence, escaped."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
+from assistant import Assistant
 from assistant.answer import Citation
 from assistant.errors import InputError
 from assistant.texts import prompt_data
-from assistant.web import input_problem, linkify, t
+from assistant.web import add_documents, input_problem, linkify, remove_upload, t, uploads_dir
 
 CLAIMED = ["en", "ru", "id", "vi", "ko", "zh", "ja", "fr", "de", "es", "th"]
 
@@ -42,3 +46,28 @@ def test_citation_links_preview_their_sentence_escaped() -> None:
     assert '<a class="cite" href="#src-1" title="Trade of &quot;150&quot; &lt;b&gt;billion' in out
     assert '<a class="cite" href="#src-2" title="">[2]</a>' in out
     assert "<script>" not in out and "&lt;script&gt;" in out
+
+
+def test_uploads_index_good_files_refuse_bad_ones_and_can_be_removed(
+        make_assistant: Callable[..., Assistant], tmp_path: Path) -> None:
+    from tests.fakes import FakeHashEmbedding
+    from tests.pdfs import text_pdf
+
+    bot = make_assistant(embed_model=FakeHashEmbedding(), corpus_dir=tmp_path / "corpus")
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    good = incoming / "Ferry line (2026).pdf"
+    good.write_bytes(text_pdf(["A new ferry line links Busan and Hai Phong."], title="Ferry"))
+    bad = incoming / "notes.md"
+    bad.write_text("---\nid: [broken\n---\n\nBody.", encoding="utf-8")
+    note, rows, choices, cleared = add_documents(bot, [str(good), str(bad)], "ru")
+    assert "Добавлено файлов: 1" in note and "Не добавлено" in note and "notes.md" in note
+    assert str(incoming) not in note  # no server paths shown
+    assert [r[0] for r in rows] == ["Ferry"] and cleared is None
+    kept = uploads_dir(bot) / "Ferry-line-2026.pdf"
+    assert kept.is_file() and not (uploads_dir(bot) / "notes.md").exists()
+    assert choices["choices"] == [("Ferry", str(kept.resolve()))]
+    note, rows, _ = remove_upload(bot, str(kept.resolve()), "en")
+    assert note == "✅ Removed." and rows == [] and not kept.exists()
+    # Only uploaded files can be removed from the page.
+    assert remove_upload(bot, "/etc/passwd", "en")[0] == ""

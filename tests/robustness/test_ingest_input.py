@@ -12,6 +12,7 @@ import pytest
 from assistant import Assistant
 from assistant.errors import DocumentError
 from tests.fakes import FakeHashEmbedding
+from tests.pdfs import text_pdf
 
 GOOD = "---\nid: good\ntitle: Good\nlanguage: en\n---\n\nVietnam and Korea aim for trade.\n"
 
@@ -61,6 +62,8 @@ BAD_FILES = [
     ("same text file twice", "zcopy.txt", "Vietnam and Korea aim for trade.\n",
      "same article is also in"),
     ("too large", "big.txt", "Vietnam and Korea. " * 120_000, "split it"),
+    ("broken pdf", "bad.pdf", b"%PDF-1.4\nnot really a pdf", "cannot be read as a PDF"),
+    ("pdf without text", "scan.pdf", text_pdf([]), "no text layer"),
 ]
 
 
@@ -118,3 +121,15 @@ def test_a_folder_of_a_thousand_small_files(bot: Assistant, tmp_path: Path) -> N
     report = bot.ingest([folder])
     assert not report.errors and report.changed_files == 1_000
     assert bot.ingest([folder]).unchanged_files == 1_000  # a rerun embeds nothing
+
+
+def test_a_pdf_article_is_indexed_with_its_title(bot: Assistant, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "ferry.pdf").write_bytes(text_pdf(["A new ferry line links Busan and Hai Phong.",
+                                                 "It opens in March 2026."], title="Ferry"))
+    report = bot.ingest([folder])
+    assert not report.errors and report.added_chunks >= 1
+    chunks = bot.index.all_chunks()
+    assert chunks[0].metadata["title"] == "Ferry"
+    assert any("Busan" in c.text for c in chunks)
