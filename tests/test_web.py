@@ -35,8 +35,11 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     os.environ["ASSISTANT_ALLOW_MODEL_REQUESTS"] = "true"
     from assistant.web import launch
 
-    bot = Assistant(corpus_dir=CORPUS, cache_dir=REPO / ".cache",
-                    vectorstore_dir=tmp_path_factory.mktemp("web") / "vs")
+    folder = tmp_path_factory.mktemp("web")
+    corpus = folder / "corpus"  # a copy: uploads go into it, never into the repository
+    shutil.copytree(CORPUS, corpus)
+    bot = Assistant(corpus_dir=corpus, cache_dir=REPO / ".cache",
+                    vectorstore_dir=folder / "vs")
     bot.sync_corpus()
     port = free_port()
     launch(bot, host="127.0.0.1", port=port, block=False)
@@ -233,3 +236,24 @@ def test_stop_frees_the_chat_and_nothing_is_stuck(browser: Any, app_url: str) ->
     chat.page.wait_for_function(
         """(a) => [...document.querySelectorAll('[data-testid="bot"]')]
                   .some(b => b.innerText.includes(a))""", arg=answer[:20], timeout=30_000)
+
+
+def test_an_uploaded_article_becomes_answerable_and_a_broken_file_is_refused(
+        browser: Any, app_url: str, tmp_path: Path) -> None:
+    article = tmp_path / "ferry.md"
+    article.write_text("---\nid: ferry\ntitle: Ferry line\nlanguage: en\n---\n\n"
+                       "A new ferry line will link Busan and Hai Phong from March 2026.\n",
+                       encoding="utf-8")
+    broken = tmp_path / "broken.md"
+    broken.write_text("---\nid: [oops\n---\n\nBody.", encoding="utf-8")
+    chat = Chat(browser, app_url)
+    chat.page.click("#documents button")  # open the section
+    chat.page.set_input_files("#upload input[type=file]", [str(article), str(broken)])
+    chat.page.wait_for_function(
+        "() => document.querySelector('#upload-status').innerText.includes('added')",
+        timeout=120_000)
+    status = chat.page.inner_text("#upload-status")
+    assert "1 file(s) added" in status and "broken.md" in status, status
+    assert "Ferry line" in chat.page.inner_text("#indexed")
+    answer = chat.ask("Which two cities will the new ferry line link?")
+    assert "Busan" in answer, answer
