@@ -4,27 +4,39 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast lint bench clean
+.PHONY: install install-dev run test test-fast lint bench clean
 
+DEVSTAMP := $(VENV)/.dev-installed-stamp
+
+# Running needs the app only; the test tools (pytest, ruff, mypy, playwright) come with `make
+# test`. Each long step says what it does.
 $(STAMP): pyproject.toml
+	@echo "==> creating $(VENV) and installing the assistant with its local models (first time: a few minutes)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
 
+$(DEVSTAMP): $(STAMP)
+	@echo "==> installing the test tools (pytest, ruff, mypy, playwright)"
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(DEVSTAMP)
+
 install: $(STAMP)
+
+install-dev: $(DEVSTAMP)
 
 run: install
 	$(BIN)/assistant serve
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check assistant tests scripts benchmarks
 	$(BIN)/mypy
 
 # The answer eval gates on the frozen test split (eval/test.jsonl, checked against its sha256).
 test: lint
 	sha256sum -c eval/test.sha256
-	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-browser.sh
 	$(BIN)/python -m pytest
 	$(BIN)/assistant eval --split test --retrieval-only --out out/eval-retrieval
 	$(BIN)/assistant eval --split test --out out/eval-answer
@@ -33,7 +45,7 @@ test: lint
 test-fast: lint
 	$(BIN)/python -m pytest -m "not slow"
 
-bench: install
+bench: install-dev
 	$(BIN)/python benchmarks/retrieval.py --out out/bench-retrieval.json
 	$(BIN)/python benchmarks/answer.py --evidence-passages 1,2,3 --out out/bench-answer.json
 

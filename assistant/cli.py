@@ -316,6 +316,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"warning: serving on {host} with no login: anyone who reaches this address "
               "can use the assistant.", file=sys.stderr)
     bot = Assistant(settings)
+    print(f"checking the index of {settings.corpus_dir} (the first time, every article is "
+          "embedded: about a minute) …", file=sys.stderr, flush=True)
     report = bot.sync_corpus()
     if report is not None and report.changed_files:
         print(f"indexed the corpus: {report.summary()}")

