@@ -86,6 +86,9 @@ def format_sources(passages: Sequence[Passage], language: str | None = None) -> 
     seen: set[str] = set()  # a name is explained once: every hint costs prompt time
 
     def shown(text: str) -> str:
+        # A passage's own bracketed numbers ("according to source [12]") would read as the
+        # numbered sources here: a planted document could point the model at any of them.
+        text = _MARKER_VARIANT.sub(" ", _MARKER.sub(" ", text))
         if language:
             text = quantities.annotate(names.annotate(text, language, seen=seen), language)
         return " ".join(text.split())
