@@ -65,7 +65,8 @@ def test_plain_text_is_cleaned(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("x.pdf", b"%PDF", "unsupported file type"),
+        ("x.pdf", b"%PDF", "cannot be read as a PDF"),
+        ("x.docx", b"PK\x03\x04", "unsupported file type"),
         ("x.txt", b"\xff\xfe\x00bad", "not UTF-8"),
         ("x.md", b"   \n\n", "no article text"),
     ],
