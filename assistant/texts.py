@@ -33,3 +33,15 @@ def message(kind: str, language: str) -> str:
 
 def language_label(code: str) -> str:
     return messages()["language_native"].get(code, code)
+
+
+def ui_texts() -> dict[str, dict[str, str]]:
+    """The web chat's texts by language (``prompts/ui.json``)."""
+    data: dict[str, dict[str, str]] = prompt_data("ui.json")
+    return data
+
+
+def t(key: str, lang: str) -> str:
+    """A web chat text in ``lang``, or in English for a language the table lacks."""
+    table = ui_texts()
+    return (table.get(lang) or table["en"])[key]

@@ -9,16 +9,22 @@ from __future__ import annotations
 import html
 import logging
 import re
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from .answer import Answer, Citation
 from .errors import AssistantError, InputError
 from .retrieve import Passage
 from .service import Assistant, Delta, Sources, Step
-from .texts import language_label, prompt_data
+from .texts import language_label, t, ui_texts
+from .uploads import (
+    DOC_HEADERS,
+    UPLOAD_TYPES,
+    add_documents,
+    document_rows,
+    remove_upload,
+    uploaded_choices,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,18 +55,8 @@ a.cite {text-decoration: none; font-weight: 600;}
 """
 
 
-def _ui() -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = prompt_data("ui.json")
-    return data
-
-
-def t(key: str, lang: str) -> str:
-    table = _ui()
-    return (table.get(lang) or table["en"])[key]
-
-
 def translate_label(lang: str) -> str:
-    if lang in _ui():
+    if lang in ui_texts():
         return t("translate", lang)
     return f"Translate into {language_label(lang)}"
 
@@ -81,7 +77,7 @@ def linkify(text: str, citations: list[Citation] | None = None) -> str:
 def input_problem(exc: InputError, lang: str, limit: int) -> str:
     """What is wrong with the question, in the page's language where the kind is known."""
     key = f"error_{exc.kind}"
-    if key in _ui()["en"]:
+    if key in ui_texts()["en"]:
         return t(key, lang).format(limit=limit)
     return str(exc)
 
@@ -146,90 +142,6 @@ def render_status(bot: Assistant, lang: str | None) -> str:
 def _citation_dicts(citations: list[Citation]) -> list[dict[str, Any]]:
     """Citations as plain dicts, the form Gradio keeps in the session state."""
     return [c.__dict__.copy() for c in citations]
-
-
-UPLOAD_TYPES = [".md", ".markdown", ".txt", ".html", ".htm", ".pdf"]
-DOC_HEADERS = ["title", "language", "date", "chunks", "file"]
-
-
-def uploads_dir(bot: Assistant) -> Path:
-    """Where uploaded files are kept: inside the corpus folder, so a restart indexes them
-    again, and apart, so removing one never touches the articles that came with the corpus."""
-    return bot.settings.corpus_dir / "uploads"
-
-
-def document_rows(bot: Assistant) -> list[list[Any]]:
-    try:
-        docs = bot.documents()
-    except AssistantError:
-        return []
-    return [[d["title"] or Path(str(d["path"])).name, d["language"], d["date"], d["chunks"],
-             Path(str(d["path"])).name] for d in docs]
-
-
-def uploaded_choices(bot: Assistant) -> list[tuple[str, str]]:
-    root = str(uploads_dir(bot).resolve())
-    try:
-        docs = bot.documents()
-    except AssistantError:
-        return []
-    return [(str(d["title"] or Path(str(d["path"])).name), str(d["path"])) for d in docs
-            if str(d["path"]).startswith(root + "/")]
-
-
-def _safe_name(name: str) -> str:
-    stem = re.sub(r"[^\w.-]+", "-", Path(name).stem).strip("-.") or "document"
-    return f"{stem[:80]}{Path(name).suffix.lower()}"
-
-
-def add_documents(bot: Assistant, files: list[Any] | None, lang: str) -> tuple[Any, ...]:
-    """Check each uploaded file with the same reader as ``assistant ingest``; keep and index
-    the good ones (a bad one changes nothing), and say what happened in the page's language."""
-    import gradio as gr
-
-    from .corpus import load_document
-    from .errors import DocumentError
-
-    folder = uploads_dir(bot)
-    folder.mkdir(parents=True, exist_ok=True)
-    kept, problems = [], []
-    for f in files or []:
-        source = Path(f if isinstance(f, str) else getattr(f, "name", str(f)))
-        name = _safe_name(source.name)
-        try:
-            load_document(source)
-        except DocumentError as exc:
-            problems.append(str(exc).replace(str(source), name))
-            continue
-        target = folder / name
-        shutil.copyfile(source, target)
-        kept.append(target)
-    report = bot.ingest(kept) if kept else None
-    if report:
-        problems += [e.replace(str(folder) + "/", "") for e in report.errors]
-    lines = []
-    if report and (report.changed_files or report.unchanged_files):
-        lines.append("✅ " + t("added", lang).format(
-            n=report.changed_files + report.unchanged_files, chunks=report.added_chunks))
-    if problems:
-        lines.append("⚠️ " + t("not_added", lang))
-        lines += [f"- {html.escape(p)}" for p in problems]
-    return ("\n".join(lines), document_rows(bot), gr.update(choices=uploaded_choices(bot)),
-            None)
-
-
-def remove_upload(bot: Assistant, path: str | None, lang: str) -> tuple[Any, ...]:
-    """Drop an uploaded document from the index and delete its kept file."""
-    import gradio as gr
-
-    root = uploads_dir(bot).resolve()
-    if path and Path(path).resolve().parent == root:
-        bot.remove_document(path)
-        Path(path).unlink(missing_ok=True)
-        note = "✅ " + t("removed", lang)
-    else:
-        note = ""
-    return note, document_rows(bot), gr.update(choices=uploaded_choices(bot), value=None)
 
 
 def build_app(bot: Assistant) -> Any:
@@ -426,7 +338,7 @@ def build_app(bot: Assistant) -> Any:
             """The conversation this browser had before the reload, in its language."""
             stored = stored if isinstance(stored, dict) else {}
             chat, turns = stored.get("chat") or [], stored.get("turns") or []
-            lang = str(stored.get("lang")) if stored.get("lang") in _ui() else "en"
+            lang = str(stored.get("lang")) if stored.get("lang") in ui_texts() else "en"
             last = turns[-1] if turns else None
             panel = render_citations([Citation(**c) for c in last["citations"]], lang) if (
                 last and last.get("citations")) else ""

@@ -12,8 +12,9 @@ import pytest
 from assistant import Assistant
 from assistant.answer import Citation
 from assistant.errors import InputError
-from assistant.texts import prompt_data
-from assistant.web import add_documents, input_problem, linkify, remove_upload, t, uploads_dir
+from assistant.texts import prompt_data, t
+from assistant.uploads import add_documents, remove_upload, uploads_dir
+from assistant.web import input_problem, linkify
 
 CLAIMED = ["en", "ru", "id", "vi", "ko", "zh", "ja", "fr", "de", "es", "th"]
 

@@ -1,0 +1,98 @@
+"""Documents added through the web chat: checked with the same reader as `assistant ingest`,
+kept in the corpus folder's uploads/, listed and removable. Messages follow the page's
+language (``prompts/ui.json``)."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+from .errors import AssistantError
+from .service import Assistant
+from .texts import t
+
+UPLOAD_TYPES = [".md", ".markdown", ".txt", ".html", ".htm", ".pdf"]
+DOC_HEADERS = ["title", "language", "date", "chunks", "file"]
+
+
+def uploads_dir(bot: Assistant) -> Path:
+    """Where uploaded files are kept: inside the corpus folder, so a restart indexes them
+    again, and apart, so removing one never touches the articles that came with the corpus."""
+    return bot.settings.corpus_dir / "uploads"
+
+
+def document_rows(bot: Assistant) -> list[list[Any]]:
+    try:
+        docs = bot.documents()
+    except AssistantError:
+        return []
+    return [[d["title"] or Path(str(d["path"])).name, d["language"], d["date"], d["chunks"],
+             Path(str(d["path"])).name] for d in docs]
+
+
+def uploaded_choices(bot: Assistant) -> list[tuple[str, str]]:
+    root = str(uploads_dir(bot).resolve())
+    try:
+        docs = bot.documents()
+    except AssistantError:
+        return []
+    return [(str(d["title"] or Path(str(d["path"])).name), str(d["path"])) for d in docs
+            if str(d["path"]).startswith(root + "/")]
+
+
+def _safe_name(name: str) -> str:
+    stem = re.sub(r"[^\w.-]+", "-", Path(name).stem).strip("-.") or "document"
+    return f"{stem[:80]}{Path(name).suffix.lower()}"
+
+
+def add_documents(bot: Assistant, files: list[Any] | None, lang: str) -> tuple[Any, ...]:
+    """Check each uploaded file with the same reader as ``assistant ingest``; keep and index
+    the good ones (a bad one changes nothing), and say what happened in the page's language."""
+    import gradio as gr
+
+    from .corpus import load_document
+    from .errors import DocumentError
+
+    folder = uploads_dir(bot)
+    folder.mkdir(parents=True, exist_ok=True)
+    kept, problems = [], []
+    for f in files or []:
+        source = Path(f if isinstance(f, str) else getattr(f, "name", str(f)))
+        name = _safe_name(source.name)
+        try:
+            load_document(source)
+        except DocumentError as exc:
+            problems.append(str(exc).replace(str(source), name))
+            continue
+        target = folder / name
+        shutil.copyfile(source, target)
+        kept.append(target)
+    report = bot.ingest(kept) if kept else None
+    if report:
+        problems += [e.replace(str(folder) + "/", "") for e in report.errors]
+    lines = []
+    if report and (report.changed_files or report.unchanged_files):
+        lines.append("✅ " + t("added", lang).format(
+            n=report.changed_files + report.unchanged_files, chunks=report.added_chunks))
+    if problems:
+        lines.append("⚠️ " + t("not_added", lang))
+        lines += [f"- {html.escape(p)}" for p in problems]
+    return ("\n".join(lines), document_rows(bot), gr.update(choices=uploaded_choices(bot)),
+            None)
+
+
+def remove_upload(bot: Assistant, path: str | None, lang: str) -> tuple[Any, ...]:
+    """Drop an uploaded document from the index and delete its kept file."""
+    import gradio as gr
+
+    root = uploads_dir(bot).resolve()
+    if path and Path(path).resolve().parent == root:
+        bot.remove_document(path)
+        Path(path).unlink(missing_ok=True)
+        note = "✅ " + t("removed", lang)
+    else:
+        note = ""
+    return note, document_rows(bot), gr.update(choices=uploaded_choices(bot), value=None)
