@@ -27,14 +27,17 @@ def check_text(text: str, what: str) -> str:
     return text.strip()
 
 
-def check_history(history: object, limit: int) -> list[tuple[str, str]]:
-    """A chat history as (question, answer) pairs of valid text, each cut to ``limit``
-    characters (the end kept: a pasted document must not cost minutes of embedding); an
-    InputError saying what shape it must have otherwise."""
+def check_history(history: object, limit: int, keep: int | None = None
+                  ) -> list[tuple[str, str]]:
+    """A chat history as (question, answer) pairs of valid text: its last ``keep`` turns
+    (all when None), each cut to ``limit`` characters (the end kept: a pasted document must
+    not cost minutes of embedding); an InputError saying what shape it must have otherwise."""
     shape = ("history must be a list of (question, answer) pairs of text, oldest first, "
              "e.g. [('Where is APEC 2027?', 'In Phu Quoc [1].')]")
     if isinstance(history, (str, bytes, dict)) or not isinstance(history, Sequence):
         raise InputError(f"{shape}; got {type(history).__name__}.")
+    if keep is not None:
+        history = history[-keep:] if keep else []
     turns = []
     for n, turn in enumerate(history, 1):
         if not (isinstance(turn, (tuple, list)) and len(turn) == 2

@@ -163,9 +163,9 @@ class Assistant:
 
     def remove_document(self, path: str) -> int:
         """Drop a document's chunks from the index (its file stays); the chunks removed."""
-        if not any(d["path"] == path for d in self.documents()):
+        if not (removed := self.index.remove_paths([path])):
             raise InputError(f"No indexed document comes from {path}.")
-        return self.index.remove_paths([path])
+        return removed
 
     def check_question(self, question: object) -> str:
         """The question, stripped; an InputError saying what is wrong with it otherwise."""
@@ -208,7 +208,7 @@ class Assistant:
 
     # -- answering ----------------------------------------------------------------------------
 
-    def _conversation(self, question: str, history: History | None
+    def _conversation(self, question: str, history: History | None, keep: int | None = None
                       ) -> tuple[str, list[tuple[str, str]]]:
         """The asker's language and the turns the question continues.
 
@@ -222,7 +222,9 @@ class Assistant:
         code, confidence = detect_language_scored(question)
         if not history:
             return code, []
-        history = check_history(history, self.settings.max_question_chars)
+        history = check_history(history, self.settings.max_question_chars, keep)
+        if not history:
+            return code, []
         previous, _ = detect_language_scored(history[-1][0])
         if confidence < 0.6:
             return previous, list(history)
@@ -283,11 +285,8 @@ class Assistant:
         """The question checked, its language, the turns it continues, the search query."""
         started = time.perf_counter()
         question = self.check_question(question)
-        turns = self.settings.history_turns
-        if history and not isinstance(history, (str, bytes, dict)) and isinstance(
-                history, Sequence):
-            history = history[-turns:] if turns else []
-        language, thread = self._conversation(question, history)
+        language, thread = self._conversation(question, history,
+                                              keep=self.settings.history_turns)
         budget = Budget(self.settings.max_model_calls, started + self.settings.answer_deadline_s)
         return Run(question=question, language=language, history=thread,
                    query=standalone_query(question, thread), started=started, budget=budget)

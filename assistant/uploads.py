@@ -24,23 +24,19 @@ def uploads_dir(bot: Assistant) -> Path:
     return bot.settings.corpus_dir / "uploads"
 
 
-def document_rows(bot: Assistant) -> list[list[Any]]:
+def listing(bot: Assistant) -> tuple[list[list[Any]], list[tuple[str, str]]]:
+    """The indexed documents as table rows (title, language, date, chunks, file), and the
+    uploaded ones as (title, path) choices to remove, from one read of the index."""
     try:
         docs = bot.documents()
     except AssistantError:
-        return []
-    return [[d["title"] or Path(str(d["path"])).name, d["language"], d["date"], d["chunks"],
-             Path(str(d["path"])).name] for d in docs]
-
-
-def uploaded_choices(bot: Assistant) -> list[tuple[str, str]]:
+        return [], []
     root = str(uploads_dir(bot).resolve())
-    try:
-        docs = bot.documents()
-    except AssistantError:
-        return []
-    return [(str(d["title"] or Path(str(d["path"])).name), str(d["path"])) for d in docs
-            if str(d["path"]).startswith(root + "/")]
+    rows = [[d["title"] or Path(str(d["path"])).name, d["language"], d["date"], d["chunks"],
+             Path(str(d["path"])).name] for d in docs]
+    choices = [(str(d["title"] or Path(str(d["path"])).name), str(d["path"])) for d in docs
+               if str(d["path"]).startswith(root + "/")]
+    return rows, choices
 
 
 def _safe_name(name: str) -> str:
@@ -80,8 +76,8 @@ def add_documents(bot: Assistant, files: list[Any] | None, lang: str) -> tuple[A
     if problems:
         lines.append("⚠️ " + t("not_added", lang))
         lines += [f"- {html.escape(p)}" for p in problems]
-    return ("\n".join(lines), document_rows(bot), gr.update(choices=uploaded_choices(bot)),
-            None)
+    rows, choices = listing(bot)
+    return "\n".join(lines), rows, gr.update(choices=choices), None
 
 
 def remove_upload(bot: Assistant, path: str | None, lang: str) -> tuple[Any, ...]:
@@ -95,4 +91,5 @@ def remove_upload(bot: Assistant, path: str | None, lang: str) -> tuple[Any, ...
         note = "✅ " + t("removed", lang)
     else:
         note = ""
-    return note, document_rows(bot), gr.update(choices=uploaded_choices(bot), value=None)
+    rows, choices = listing(bot)
+    return note, rows, gr.update(choices=choices, value=None)

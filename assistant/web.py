@@ -21,9 +21,8 @@ from .uploads import (
     DOC_HEADERS,
     UPLOAD_TYPES,
     add_documents,
-    document_rows,
+    listing,
     remove_upload,
-    uploaded_choices,
 )
 
 log = logging.getLogger(__name__)
@@ -260,22 +259,23 @@ def build_app(bot: Assistant) -> Any:
                         files = gr.File(file_count="multiple", file_types=UPLOAD_TYPES,
                                         elem_id="upload", label=t("documents", "en"))
                         upload_status = gr.Markdown(elem_id="upload-status")
-                        listing = gr.Dataframe(document_rows(bot), headers=DOC_HEADERS,
+                        rows, choices = listing(bot)
+                        indexed = gr.Dataframe(rows, headers=DOC_HEADERS,
                                                interactive=False, elem_id="indexed",
                                                label=t("indexed", "en"))
                         with gr.Row():
-                            removable = gr.Dropdown(uploaded_choices(bot), show_label=False,
+                            removable = gr.Dropdown(choices, show_label=False,
                                                     elem_id="removable", scale=3)
                             remove = gr.Button(t("remove", "en"), size="sm", scale=1,
                                                elem_id="remove")
                     files.upload(lambda f, lang: add_documents(bot, f, lang),
                                  inputs=[files, lang_state],
-                                 outputs=[upload_status, listing, removable, files],
+                                 outputs=[upload_status, indexed, removable, files],
                                  concurrency_limit=1, concurrency_id="model",
                                  api_visibility="private")
                     remove.click(lambda path, lang: remove_upload(bot, path, lang),
                                  inputs=[removable, lang_state],
-                                 outputs=[upload_status, listing, removable],
+                                 outputs=[upload_status, indexed, removable],
                                  api_visibility="private")
             with gr.Column(scale=2):
                 sources = gr.HTML(elem_id="sources")
