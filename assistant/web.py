@@ -309,13 +309,21 @@ def build_app(bot: Assistant) -> Any:
             return (gr.update(interactive=True), gr.update(visible=True),
                     gr.update(visible=False), gr.update(interactive=True))
 
-        def stopped(chat: list[dict[str, Any]] | None, lang: str) -> tuple[Any, ...]:
-            """The running answer is cancelled; its bubble says so instead of waiting forever."""
+        def stopped(chat: list[dict[str, Any]] | None, typed: str,
+                    lang: str) -> tuple[Any, ...]:
+            """The running answer is cancelled; its bubble says so instead of waiting forever.
+            Stop can arrive before the answer's first update reached the page (the question is
+            then still in the box): the question gets its own stopped bubble, so nothing is lost
+            and an earlier answer is never marked as stopped."""
             chat = list(chat or [])
-            if chat and chat[-1].get("role") == "assistant":
-                chat[-1] = dict(chat[-1], content=f"{chat[-1]['content']} "
-                                f"<i>({html.escape(t('stopped', lang))})</i>")
-            return (chat, *idle())
+            note = f"<i>({html.escape(t('stopped', lang))})</i>"
+            if (typed or "").strip():
+                chat += [{"role": "user", "content": html.escape(typed)},
+                         {"role": "assistant", "content": note}]
+            elif chat and chat[-1].get("role") == "assistant":
+                chat[-1] = dict(chat[-1], content=f"{chat[-1]['content']} {note}")
+            _, *rest = idle()
+            return (chat, gr.update(value="", interactive=True), *rest)
 
         def again(chat: list[dict[str, Any]] | None, turns: list[dict[str, Any]],
                   lang: str) -> Iterator[tuple[Any, ...]]:
@@ -363,7 +371,7 @@ def build_app(bot: Assistant) -> Any:
                 keep, inputs=[chatbot, turns_state, lang_state], outputs=[saved], queue=False,
                 api_visibility="private")
             runs.append(answered)
-        stop.click(stopped, inputs=[chatbot, lang_state], outputs=[chatbot, *controls],
+        stop.click(stopped, inputs=[chatbot, box, lang_state], outputs=[chatbot, *controls],
                    cancels=runs, queue=False, api_visibility="private")
         clear_btn.click(clear, inputs=[lang_state], outputs=outputs, api_visibility="private").then(
             keep, inputs=[chatbot, turns_state, lang_state], outputs=[saved], queue=False,

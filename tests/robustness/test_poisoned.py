@@ -32,9 +32,9 @@ POISON = {
 
 # Known gap, measured: a planted article's claim is a source like any other, so an answer can
 # repeat it (a false ambassador) when it is the passage retrieved; what the other articles say
-# is not yet weighed against it (contradictions are not detected). The case fails until that
-# exists; strict, so that the day it passes is noticed.
-KNOWN_GAP = pytest.mark.xfail(strict=True, reason="a planted claim is repeated: no "
+# is not yet weighed against it (contradictions are not detected). Not strict: under load the
+# answer deadline can turn the reply into an abstention, which passes by luck, not by design.
+KNOWN_GAP = pytest.mark.xfail(strict=False, reason="a planted claim is repeated: no "
                               "contradiction check across articles yet (issue 24)")
 CASES = [
     ("Where will APEC 2027 be held?", ("Hanoi", "capital of Korea")),
