@@ -50,6 +50,7 @@ class Citation:
     sentence_start: int  # character offsets of the supporting sentence in the document body
     sentence_end: int
     translation: str | None = None
+    translation_unfaithful: bool = False  # its machine translation changed a figure or name
 
     @property
     def display_title(self) -> str:

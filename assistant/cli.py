@@ -75,6 +75,8 @@ def _print_answer(answer: Any, show_sources: bool = True) -> None:
             print(f"    “{c.sentence}”")
             if c.translation:
                 print(f"    → {' '.join(c.translation.split())}")
+            elif c.translation_unfaithful:
+                print("    → (machine translation not shown: it changed a figure or a name)")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ from .index import ChunkIndex, IngestReport
 from .inputs import check_history, check_text
 from .retrieve import Mode, Passage, Retriever, standalone_query
 from .stages import Budget, Draft, Review, Run
+from .translation import TranslationStore, Translator
 
 History = Sequence[tuple[str, str]]
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ class Assistant:
             self.__dict__["embedder"] = embed_model  # the cached_property's slot
         self._llm_lock = threading.Lock()
         self._span_vectors: dict[str, list[float]] = {}
-        self._translations: dict[tuple[str, str], str] = {}
+        self._injected_llm = generator is not None
         self._vocab: tuple[tuple[int, int], frozenset[str]] | None = None
 
     @property
@@ -107,6 +108,14 @@ class Assistant:
         if policy == "auto":
             policy = "strict" if self.settings.llm == "local" else "light"
         return checks.POLICIES[policy]
+
+    @cached_property
+    def translator(self) -> Translator:
+        """Translations by this assistant's model; those of the configured model (not one
+        passed in, such as a test fake) are kept on disk under the cache folder."""
+        store = None if self._injected_llm else TranslationStore(
+            self.settings.cache_dir / "translations.sqlite3", self.backend)
+        return Translator(self._stream_llm, store)
 
     @cached_property
     def embedder(self) -> Any:
@@ -456,7 +465,7 @@ class Assistant:
         """An answer put into ``language``, its markers kept, when the budget allows it and
         the translation keeps every figure and name and passes the checks; else None."""
         words, marks = markers.split_markers(text)
-        raw = self._translate_within(words, language, budget)
+        raw = self.translator.within(words, language, budget)
         if raw is None:
             return None
         translated = repairs.repair_scales(markers.attach_markers(raw, marks), language,
@@ -514,7 +523,7 @@ class Assistant:
         if citation.language != language:
             # The span the model read is shorter than the sentence: the small model
             # translates it more faithfully, and faster.
-            raw = self._translate_within(span.text, language, budget)
+            raw = self.translator.within(span.text, language, budget)
             if raw is None:
                 return None
             translated = repairs.repair_scales(raw, language, [span])
@@ -669,41 +678,12 @@ class Assistant:
         if language in fixed:
             return fixed[language]
         try:
-            translated = self._translate_text(fixed["en"], language)
+            translated = self.translator.text(fixed["en"], language)
         except ModelError as exc:
             log.warning("could not translate the abstention into %s: %s", language, exc)
             return fixed["en"]
         ok = translated and checks.answer_language(translated, "?") == language
         return translated if ok else fixed["en"]
-
-    def _translate_within(self, text: str, language: str, budget: Budget) -> str | None:
-        """The translation if it is remembered or the budget allows a model call, else None."""
-        if (text, language) not in self._translations:
-            if not budget.allows():
-                return None
-            budget.spend()
-        return self._translate_text(text, language)
-
-    def _translate_text(self, text: str, language: str) -> str:
-        """The model's translation, remembered: a retry often repeats the answer it replaces,
-        and the same foreign sentence is quoted for related questions (each costs seconds)."""
-        key = (text, language)
-        if key not in self._translations:
-            if len(self._translations) > 2_000:
-                self._translations.clear()
-            self._translations[key] = self._ask_translation(text, language)
-        return self._translations[key]
-
-    def _ask_translation(self, text: str, language: str) -> str:
-        from llama_index.core.base.llms.types import ChatMessage, MessageRole
-
-        # Names are put in the target language first: the model would transliterate them.
-        content = texts.prompt("translate.txt").format(
-            language=texts.language_label(language),
-            text=names.annotate(text, language, replace=True))
-        # Same fixed prefix as answers, so the model's prompt cache stays useful.
-        chat = answer.base_chat() + [ChatMessage(role=MessageRole.USER, content=content)]
-        return repairs.translation_only("".join(self._stream_llm(chat)))
 
     @property
     def translates_eagerly(self) -> bool:
@@ -712,21 +692,23 @@ class Assistant:
         return mode == "eager" or (mode == "auto" and self.settings.llm == "openai")
 
     def translate_citations(self, citations: list[Citation], language: str) -> None:
-        """Fill in the translation of every citation in another language than ``language``;
-        one that fails keeps none (the answer does not depend on it)."""
+        """Fill in the translation of every citation in another language than ``language``
+        that keeps the passage's figures and names; one that fails keeps none (the answer does
+        not depend on it)."""
         for citation in citations:
             if citation.language == language or citation.translation:
                 continue
             try:
-                self.translate(citation, language)
+                self.translator.citation(citation, language)
             except ModelError as exc:
                 # The answer stands without it; the citation can still be translated on request.
                 log.warning("could not translate citation [%d]: %s", citation.number, exc)
 
-    def translate(self, text: str | Citation, language: str) -> str:
-        """Translate a passage (or a citation's passage) into ``language`` with the LLM."""
-        citation = text if isinstance(text, Citation) else None
-        translated = self._translate_text(citation.text if citation else str(text), language)
-        if citation is not None:
-            citation.translation = translated
-        return translated
+    def translate(self, text: str | Citation, language: str) -> str | None:
+        """Translate a passage, or a citation's passage, into ``language`` with the LLM
+        (remembered, on disk too for the configured model). A citation gets the translation
+        only when it keeps every figure and name; else None, and the citation is marked
+        ``translation_unfaithful``."""
+        if isinstance(text, Citation):
+            return self.translator.citation(text, language)
+        return self.translator.text(text, language)

@@ -104,10 +104,11 @@ def render_citations(citations: list[Citation], lang: str) -> str:
     for c in citations:
         original = _highlight(c.text, c.sentence)
         cols = f'<div><div class="label">{html.escape(t("original", lang))}</div>{original}</div>'
-        if c.translation:
+        if c.translation or c.translation_unfaithful:
+            shown = (html.escape(c.translation) if c.translation
+                     else f'<i>{html.escape(t("translation_unfaithful", lang))}</i>')
             cols += (f'<div class="translation"><div class="label">'
-                     f'{html.escape(t("translation", lang))}</div>'
-                     f"{html.escape(c.translation)}</div>")
+                     f'{html.escape(t("translation", lang))}</div>{shown}</div>')
         blocks.append(
             f'<div class="src" id="src-{c.number}"><div><b>[{c.number}] '
             f"{html.escape(c.display_title)}</b></div>"
@@ -223,7 +224,9 @@ def build_app(bot: Assistant) -> Any:
                 try:
                     bot.translate(c, target)
                 except AssistantError as exc:
-                    c.translation = "⚠️ " + str(exc)
+                    # Said in the page's language; the original stays, the log has the cause.
+                    log.warning("translating citation [%d] failed: %s", number, exc)
+                    c.translation = "⚠️ " + t("error", target)
         last["citations"] = _citation_dicts(citations)
         return render_citations(citations, target), turns
 
@@ -286,7 +289,8 @@ def build_app(bot: Assistant) -> Any:
                         return
                     last = turns[-1]
                     for c in last["citations"]:
-                        if c["language"] == last["language"] or c.get("translation"):
+                        if (c["language"] == last["language"] or c.get("translation")
+                                or c.get("translation_unfaithful")):
                             continue
                         button = gr.Button(f"{translate_label(last['language'])} [{c['number']}]",
                                            size="sm", elem_classes=["translate"])

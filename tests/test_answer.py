@@ -693,16 +693,31 @@ def test_real_models_are_forbidden_in_unit_tests(make_assistant: Factory,
         bot.ask(TRADE_Q)
 
 
+VI_ANSWER = "Việt Nam và Hàn Quốc muốn đạt 150 tỷ USD thương mại vào năm 2030 [1]."
+# The whole passage, faithfully: a translation that drops "Hanoi" or 2022 is not shown.
+VI_SOURCE = ("Việt Nam và Hàn Quốc đặt mục tiêu 150 tỷ USD thương mại vào năm 2030. "
+             "Các quan chức đã gặp nhau tại Hà Nội. Mục tiêu được đặt ra lần đầu vào năm 2022.")
+
+
 def test_translate_uses_the_llm_and_fills_the_citation(bot_with: Callable[..., Assistant]) -> None:
-    bot = bot_with("The target is 150 billion USD by 2030 [1].", "Mục tiêu là 150 tỷ USD.")
+    bot = bot_with("The target is 150 billion USD by 2030 [1].", VI_SOURCE)
     citation = bot.ask(TRADE_Q).citations[0]
-    assert bot.translate(citation, "vi") == "Mục tiêu là 150 tỷ USD."
-    assert citation.translation == "Mục tiêu là 150 tỷ USD."
+    assert bot.translate(citation, "vi") == VI_SOURCE
+    assert citation.translation == VI_SOURCE and not citation.translation_unfaithful
     assert "Vietnamese" in bot.llm.calls[-1][-1].content
 
 
-VI_ANSWER = "Việt Nam và Hàn Quốc muốn đạt 150 tỷ USD thương mại vào năm 2030 [1]."
-VI_SOURCE = "Việt Nam và Hàn Quốc đặt mục tiêu 150 tỷ USD thương mại vào năm 2030."
+def test_a_translation_that_changes_a_figure_keeps_the_original(
+        bot_with: Callable[..., Assistant]) -> None:
+    """"$150 trilyonnaus" for US$150 billion: the citation shows no translation, says why,
+    and asking again does not call the model again."""
+    bot = bot_with("The target is 150 billion USD by 2030 [1].",
+                   "Việt Nam và Hàn Quốc đặt mục tiêu 150 triệu USD thương mại vào năm 2030.")
+    citation = bot.ask(TRADE_Q).citations[0]
+    assert bot.translate(citation, "vi") is None
+    assert citation.translation is None and citation.translation_unfaithful
+    calls = len(bot.llm.calls)
+    assert bot.translate(citation, "vi") is None and len(bot.llm.calls) == calls
 
 
 def test_eager_mode_translates_foreign_citations_with_the_answer(

@@ -14,7 +14,7 @@ from assistant.answer import Citation
 from assistant.errors import InputError
 from assistant.texts import prompt_data, t
 from assistant.uploads import add_documents, remove_upload, uploads_dir
-from assistant.web import input_problem, linkify
+from assistant.web import input_problem, linkify, render_citations
 
 CLAIMED = ["en", "ru", "id", "vi", "ko", "zh", "ja", "fr", "de", "es", "th"]
 
@@ -47,6 +47,16 @@ def test_citation_links_preview_their_sentence_escaped() -> None:
     assert '<a class="cite" href="#src-1" title="Trade of &quot;150&quot; &lt;b&gt;billion' in out
     assert '<a class="cite" href="#src-2" title="">[2]</a>' in out
     assert "<script>" not in out and "&lt;script&gt;" in out
+
+
+@pytest.mark.parametrize("lang", ["ko", "th"])
+def test_an_unfaithful_translation_shows_the_original_and_says_why(lang: str) -> None:
+    cite = Citation(number=1, passage_id="p", doc_id="d", title="t", source="s", url="",
+                    date="", language="en", text="Trade of 150 billion USD.",
+                    sentence="Trade of 150 billion USD.", sentence_start=0, sentence_end=25,
+                    translation_unfaithful=True)
+    out = render_citations([cite], lang)
+    assert "Trade of 150 billion USD." in out and t("translation_unfaithful", lang) in out
 
 
 def test_uploads_index_good_files_refuse_bad_ones_and_can_be_removed(

@@ -1,0 +1,131 @@
+"""Machine translation with the configured model: remembered, and held to the original.
+
+The small local model takes ~5-10 s to translate a passage, and the same passages are cited
+again and again: a translation is remembered in memory and, for the configured model, on disk
+(SQLite under the cache folder, keyed by model, language and the text's hash), so a second
+request is instant, after a restart too. A translation that loses or changes a figure or a
+name ("$150 trilyonnaus" for US$150 billion) is not shown as the passage's meaning: the
+citation keeps its original and says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from . import answer, names, repairs, texts
+from .answer import Citation
+from .stages import Budget
+
+log = logging.getLogger(__name__)
+MEMORY_LIMIT = 2_000
+
+
+class TranslationStore:
+    """Translations on disk, one row per (model, language, text). A store that cannot be read
+    or written is switched off with a warning: translating again is slower, never wrong."""
+
+    def __init__(self, path: Path, model: str) -> None:
+        self.path = path
+        self.model = model
+        self._lock = threading.Lock()
+        self._broken = False
+
+    def _key(self, text: str, language: str) -> str:
+        return hashlib.sha256(f"{self.model}\0{language}\0{text}".encode()).hexdigest()
+
+    def _run(self, sql: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        if self._broken:
+            return []
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._lock, closing(sqlite3.connect(self.path, timeout=5)) as db, db:
+                db.execute("CREATE TABLE IF NOT EXISTS translations "
+                           "(key TEXT PRIMARY KEY, translation TEXT NOT NULL)")
+                return list(db.execute(sql, args))
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("translation cache %s is unusable (%s); translations are not kept",
+                        self.path, exc)
+            self._broken = True
+            return []
+
+    def get(self, text: str, language: str) -> str | None:
+        rows = self._run("SELECT translation FROM translations WHERE key = ?",
+                         (self._key(text, language),))
+        return str(rows[0][0]) if rows else None
+
+    def put(self, text: str, language: str, translation: str) -> None:
+        self._run("INSERT OR REPLACE INTO translations VALUES (?, ?)",
+                  (self._key(text, language), translation))
+
+
+class Translator:
+    """Translations by the model behind ``stream`` (the Assistant's whole-call-timed model
+    call), remembered in memory and, when ``store`` is given, on disk."""
+
+    def __init__(self, stream: Callable[[list[Any]], Iterator[str]],
+                 store: TranslationStore | None = None) -> None:
+        self._stream = stream
+        self.store = store
+        self._memory: dict[tuple[str, str], str] = {}
+
+    def remembered(self, text: str, language: str) -> bool:
+        key = (text, language)
+        if key in self._memory:
+            return True
+        kept = self.store.get(text, language) if self.store else None
+        if kept is not None:
+            self._remember(key, kept)
+        return kept is not None
+
+    def _remember(self, key: tuple[str, str], translation: str) -> None:
+        if len(self._memory) > MEMORY_LIMIT:
+            self._memory.clear()
+        self._memory[key] = translation
+
+    def text(self, text: str, language: str) -> str:
+        """The model's translation of ``text`` into ``language``: a retry often repeats the
+        answer it replaces, and the same sentence is cited for related questions."""
+        key = (text, language)
+        if not self.remembered(text, language):
+            translated = self._ask(text, language)
+            self._remember(key, translated)
+            if self.store and translated.strip():
+                self.store.put(text, language, translated)
+        return self._memory[key]
+
+    def within(self, text: str, language: str, budget: Budget) -> str | None:
+        """The translation if it is remembered or the budget allows a model call, else None."""
+        if not self.remembered(text, language):
+            if not budget.allows():
+                return None
+            budget.spend()
+        return self.text(text, language)
+
+    def citation(self, citation: Citation, language: str) -> str | None:
+        """Fill in the citation's translation when it keeps every figure and name of the
+        passage; else leave the original alone, mark it ``translation_unfaithful``, and
+        return None."""
+        translated = self.text(citation.text, language)
+        if translated.strip() and repairs.faithful(citation.text, translated):
+            citation.translation, citation.translation_unfaithful = translated, False
+            return translated
+        citation.translation, citation.translation_unfaithful = None, True
+        return None
+
+    def _ask(self, text: str, language: str) -> str:
+        from llama_index.core.base.llms.types import ChatMessage, MessageRole
+
+        # Names are put in the target language first: the model would transliterate them.
+        content = texts.prompt("translate.txt").format(
+            language=texts.language_label(language),
+            text=names.annotate(text, language, replace=True))
+        # Same fixed prefix as answers, so the model's prompt cache stays useful.
+        chat = answer.base_chat() + [ChatMessage(role=MessageRole.USER, content=content)]
+        return repairs.translation_only("".join(self._stream(chat)))

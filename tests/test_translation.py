@@ -1,0 +1,68 @@
+"""The translation cache (memory and disk) and its rules, with a counting fake model."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.translation import TranslationStore, Translator
+
+
+class FakeCountingModel:
+    """A fake model call: answers every translation request with ``reply``, and counts."""
+
+    def __init__(self, reply: str) -> None:
+        self.reply = reply
+        self.calls = 0
+
+    def __call__(self, chat: list[Any]) -> Iterator[str]:
+        self.calls += 1
+        yield self.reply
+
+
+def test_a_kept_translation_survives_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "cache" / "translations.sqlite3"  # the folder is created
+    first = FakeCountingModel("Mục tiêu là 150 tỷ USD vào năm 2030.")
+    assert Translator(first, TranslationStore(path, "local: m")).text(
+        "The target is 150 billion USD by 2030.", "vi") == first.reply
+    again = FakeCountingModel("other")
+    restarted = Translator(again, TranslationStore(path, "local: m"))
+    assert restarted.text("The target is 150 billion USD by 2030.", "vi") == first.reply
+    assert again.calls == 0
+    # Another model, or another language, is another translation.
+    assert Translator(again, TranslationStore(path, "local: other")).text(
+        "The target is 150 billion USD by 2030.", "vi") == "other"
+    assert Translator(again, TranslationStore(path, "local: m")).text(
+        "The target is 150 billion USD by 2030.", "ko") == "other"
+    assert again.calls == 2
+
+
+def test_an_empty_translation_is_not_kept(tmp_path: Path) -> None:
+    path = tmp_path / "translations.sqlite3"
+    Translator(FakeCountingModel(""), TranslationStore(path, "m")).text("Hello.", "vi")
+    model = FakeCountingModel("Xin chào.")
+    assert Translator(model, TranslationStore(path, "m")).text("Hello.", "vi") == "Xin chào."
+
+
+def test_a_damaged_cache_file_only_costs_time(tmp_path: Path,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "translations.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    model = FakeCountingModel("Xin chào.")
+    translator = Translator(model, TranslationStore(path, "m"))
+    with caplog.at_level(logging.WARNING):
+        assert translator.text("Hello.", "vi") == "Xin chào."
+        assert translator.text("Hello.", "vi") == "Xin chào."  # still remembered in memory
+    assert model.calls == 1
+    assert "translation cache" in caplog.text and "unusable" in caplog.text
+
+
+def test_a_fake_model_passed_in_keeps_nothing_on_disk(make_assistant: Any) -> None:
+    from tests.fakes import FakeScriptedLLM
+
+    assert make_assistant(generator=FakeScriptedLLM([])).translator.store is None
+    assert make_assistant().translator.store is not None
