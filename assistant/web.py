@@ -73,6 +73,34 @@ def linkify(text: str, citations: list[Citation] | None = None) -> str:
     return re.sub(r"\[(\d+)\]", link, html.escape(text))
 
 
+def bubble_text(content: object) -> str:
+    """A chat message's text as stored: Gradio 6 hands messages back as a list of parts
+    (``[{"type": "text", "text": ...}]``), what was sent as a string."""
+    if isinstance(content, list):
+        return "".join(str(p.get("text", "")) if isinstance(p, dict) else str(p)
+                       for p in content)
+    return str(content or "")
+
+
+def _plain(content: object) -> str:
+    """A chat bubble's text as the asker reads it: tags dropped, entities decoded."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", bubble_text(content))).split())
+
+
+def turn_of(chat: list[dict[str, Any]], turns: list[dict[str, Any]],
+            index: int) -> dict[str, Any] | None:
+    """The answered turn shown by chat message ``index``: an answer bubble matched to its
+    turn by the question before it and its own text (a stopped or failed answer has none)."""
+    if not (0 < index < len(chat)) or chat[index].get("role") != "assistant":
+        return None
+    shown, asked = _plain(chat[index].get("content")), _plain(chat[index - 1].get("content"))
+    for turn in reversed(turns):
+        if (" ".join(str(turn.get("question", "")).split()) == asked
+                and " ".join(str(turn.get("answer", "")).split()) == shown):
+            return turn
+    return None
+
+
 def input_problem(exc: InputError, lang: str, limit: int) -> str:
     """What is wrong with the question, in the page's language where the kind is known."""
     key = f"error_{exc.kind}"
@@ -325,7 +353,7 @@ def build_app(bot: Assistant) -> Any:
                 chat += [{"role": "user", "content": html.escape(typed)},
                          {"role": "assistant", "content": note}]
             elif chat and chat[-1].get("role") == "assistant":
-                chat[-1] = dict(chat[-1], content=f"{chat[-1]['content']} {note}")
+                chat[-1] = dict(chat[-1], content=f"{bubble_text(chat[-1]['content'])} {note}")
             _, *rest = idle()
             return (chat, gr.update(value="", interactive=True), *rest)
 
@@ -336,7 +364,7 @@ def build_app(bot: Assistant) -> Any:
             asked = [i for i, m in enumerate(chat) if m.get("role") == "user"]
             if not asked:
                 return
-            question = html.unescape(str(chat[asked[-1]]["content"]))
+            question = html.unescape(bubble_text(chat[asked[-1]]["content"]))
             turns = list(turns or [])
             if turns and turns[-1]["question"] == question:
                 turns = turns[:-1]
@@ -375,6 +403,22 @@ def build_app(bot: Assistant) -> Any:
                 keep, inputs=[chatbot, turns_state, lang_state], outputs=[saved], queue=False,
                 api_visibility="private")
             runs.append(answered)
+        def show_turn(chat: list[dict[str, Any]] | None, turns: list[dict[str, Any]] | None,
+                      evt: gr.SelectData) -> Any:
+            """Clicking an earlier answer shows that answer's own sources."""
+            index = evt.index if isinstance(evt.index, int) else (
+                evt.index[0] if evt.index else -1)
+            turn = turn_of(list(chat or []), list(turns or []), int(index))
+            if turn is None:
+                return gr.update()
+            return render_citations([Citation(**c) for c in turn.get("citations") or []],
+                                    str(turn.get("language") or "en"))
+
+        # Gradio finds the event-data parameter by its type; with postponed annotations and
+        # gradio imported inside this function, the string "gr.SelectData" is not resolvable.
+        show_turn.__annotations__["evt"] = gr.SelectData
+        chatbot.select(show_turn, inputs=[chatbot, turns_state], outputs=[sources],
+                       queue=False, api_visibility="private")
         stop.click(stopped, inputs=[chatbot, box, lang_state], outputs=[chatbot, *controls],
                    cancels=runs, queue=False, api_visibility="private")
         clear_btn.click(clear, inputs=[lang_state], outputs=outputs, api_visibility="private").then(

@@ -238,6 +238,26 @@ def test_stop_frees_the_chat_and_nothing_is_stuck(browser: Any, app_url: str) ->
                   .some(b => b.innerText.includes(a))""", arg=answer[:20], timeout=30_000)
 
 
+def test_an_earlier_answer_shows_its_own_sources(browser: Any, app_url: str) -> None:
+    """Every answer keeps its sources: clicking the first answer after a second one brings
+    the first one's sources back into the panel."""
+    chat = Chat(browser, app_url)
+    chat.ask("When did Vietnam and the Republic of Korea establish diplomatic ties?")
+    first = chat.page.inner_text("#sources")
+    answered = chat.page.query_selector("#sources .src") is not None
+    chat.page.wait_for_selector("#send", state="visible", timeout=30_000)
+    chat.ask("Where will APEC 2027 take place?")
+    second = chat.page.inner_text("#sources")
+    chat.page.query_selector_all('[data-testid="bot"]')[0].click(position={"x": 4, "y": 4})
+    # An answer shows its citations again; an abstention has none to show.
+    expected = first if answered else "No sources cited for this answer."
+    chat.page.wait_for_function(
+        "(e) => document.querySelector('#sources').innerText.includes(e)",
+        arg=expected.strip()[:80], timeout=30_000)
+    assert first != second or not answered
+    assert not chat.external
+
+
 def test_an_uploaded_article_becomes_answerable_and_a_broken_file_is_refused(
         browser: Any, app_url: str, tmp_path: Path) -> None:
     article = tmp_path / "ferry.md"

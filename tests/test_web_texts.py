@@ -14,7 +14,7 @@ from assistant.answer import Citation
 from assistant.errors import InputError
 from assistant.texts import prompt_data, t
 from assistant.uploads import add_documents, remove_upload, uploads_dir
-from assistant.web import input_problem, linkify, render_citations
+from assistant.web import input_problem, linkify, render_citations, turn_of
 
 CLAIMED = ["en", "ru", "id", "vi", "ko", "zh", "ja", "fr", "de", "es", "th"]
 
@@ -57,6 +57,28 @@ def test_an_unfaithful_translation_shows_the_original_and_says_why(lang: str) ->
                     translation_unfaithful=True)
     out = render_citations([cite], lang)
     assert "Trade of 150 billion USD." in out and t("translation_unfaithful", lang) in out
+
+
+def test_an_earlier_answer_is_matched_to_its_own_turn() -> None:
+    """Clicking an answer finds its turn by question and text; a stopped answer, a question
+    bubble or a bubble out of range finds none."""
+    first = {"question": "When <ties>?", "answer": "In 1992 [1].", "citations": [{"n": 1}]}
+    second = {"question": "Where?", "answer": "In Phu Quoc [2].", "citations": [{"n": 2}]}
+    chat = [
+        {"role": "user", "content": "When &lt;ties&gt;?"},
+        {"role": "assistant", "content": linkify(first["answer"])},
+        {"role": "user", "content": "Where?"},
+        {"role": "assistant", "content": "Searching <i>(stopped)</i>"},
+        {"role": "user", "content": "Where?"},
+        {"role": "assistant", "content": linkify(second["answer"])},
+    ]
+    turns = [first, second]
+    # Gradio 6 hands messages back as lists of parts.
+    chat[1] = dict(chat[1], content=[{"type": "text", "text": chat[1]["content"]}])
+    assert turn_of(chat, turns, 1) is first
+    assert turn_of(chat, turns, 5) is second
+    assert turn_of(chat, turns, 3) is None and turn_of(chat, turns, 2) is None
+    assert turn_of(chat, turns, 0) is None and turn_of(chat, turns, 6) is None
 
 
 def test_uploads_index_good_files_refuse_bad_ones_and_can_be_removed(
