@@ -67,6 +67,9 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("ASSISTANT_OPENAI_MODEL", "OPENAI_MODEL"),
     )
     llm_timeout: float = Field(default=120.0, gt=0)
+    # A backend that is briefly down, rate-limited (429) or failing (5xx) is asked again, up to
+    # this many times, after 0.5 s, 1 s, 2 s ..., all within ASSISTANT_LLM_TIMEOUT.
+    llm_retries: int = Field(default=2, ge=0, le=10)
     # Unit tests set this to false so that only explicitly passed fakes can answer.
     allow_model_requests: bool = True
     max_answer_tokens: int = Field(default=120, ge=16, le=2048)

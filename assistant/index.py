@@ -12,7 +12,7 @@ import hashlib
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from .config import Settings, redact
 from .corpus import Document, iter_files, load_document
 from .embeddings import Embedder
 from .errors import (
+    AssistantError,
     DocumentError,
     EmbedderMismatchError,
     EmptyIndexError,
@@ -115,6 +116,28 @@ def make_client(settings: Settings) -> Any:
         ) from None
 
 
+@contextlib.contextmanager
+def store_errors(settings: Settings) -> Iterator[None]:
+    """Chroma failing in the middle of a session (the server stopped, the connection reset)
+    becomes a StoreError that says where and what to check; the next call tries again, so
+    the session recovers when the store is back."""
+    try:
+        yield
+    except AssistantError:
+        raise
+    except Exception as exc:
+        detail = f"{exc.__class__.__name__}: {redact(str(exc))[:160]}"
+        if settings.chroma_url:
+            raise StoreUnavailableError(
+                f"The Chroma server at {redact(settings.chroma_url)} is not answering "
+                f"({detail}). Check that it is running (`chroma run --path vectorstore --host "
+                "127.0.0.1 --port 8000`), then ask again.") from None
+        raise StoreError(
+            f"The index in {settings.vectorstore_dir} failed ({detail}). If this repeats, "
+            "rebuild it with `assistant ingest --rebuild` (the articles in corpus/ are not "
+            "touched).") from None
+
+
 # What an embedded Chroma store holds: its database and one folder per vector segment.
 _STORE_FILE = "chroma.sqlite3"
 _SEGMENT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -192,7 +215,8 @@ class ChunkIndex:
     # -- reading ------------------------------------------------------------------------------
 
     def count(self) -> int:
-        return int(self.collection.count())
+        with store_errors(self.settings):
+            return int(self.collection.count())
 
     @property
     def revision(self) -> tuple[int, int]:
@@ -201,7 +225,8 @@ class ChunkIndex:
 
     def all_chunks(self, with_embeddings: bool = False) -> list[StoredChunk]:
         include = ["documents", "metadatas"] + (["embeddings"] if with_embeddings else [])
-        got = self.collection.get(include=include)
+        with store_errors(self.settings):
+            got = self.collection.get(include=include)
         vectors = got["embeddings"] if with_embeddings else [None] * len(got["ids"])
         return [
             StoredChunk(
@@ -285,10 +310,11 @@ class ChunkIndex:
     def remove_paths(self, paths: Iterable[str]) -> int:
         removed = 0
         for path in paths:
-            ids = sorted(self.collection.get(where={"path": path}, include=[])["ids"])
-            if ids:
-                self.collection.delete(ids=ids)
-                removed += len(ids)
+            with store_errors(self.settings):
+                ids = sorted(self.collection.get(where={"path": path}, include=[])["ids"])
+                if ids:
+                    self.collection.delete(ids=ids)
+            removed += len(ids)
         if removed:
             self._revision += 1
         return removed
@@ -315,7 +341,8 @@ class ChunkIndex:
                 continue
             if not doc.language:
                 doc.language = detect_language(doc.body)
-            added, removed = self.index_document(doc)
+            with store_errors(self.settings):
+                added, removed = self.index_document(doc)
             report.added_chunks += added
             report.removed_chunks += removed
             if added or removed:

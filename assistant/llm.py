@@ -270,7 +270,7 @@ def build_llm(settings: Settings) -> Any:
             max_tokens=settings.max_answer_tokens,
             temperature=0.0,
             timeout=settings.llm_timeout,
-            max_retries=1,
+            max_retries=0,  # retried by Assistant._stream_llm (ASSISTANT_LLM_RETRIES), in one place
         )
     path = settings.model_path or bundled_model_path(settings.cache_dir)
     return LocalLlamaLLM(path, threads=settings.llm_threads, context_window=settings.llm_context,

@@ -19,7 +19,7 @@ from typing import Literal
 import numpy as np
 
 from .answer_type import can_answer, expected_answer_type
-from .index import ChunkIndex, StoredChunk
+from .index import ChunkIndex, StoredChunk, store_errors
 from .lexical import BM25, tokenize
 
 Mode = Literal["dense", "dense+lang", "dense+lang+bm25", "hybrid"]
@@ -148,9 +148,10 @@ class Retriever:
         filters = None
         if language is not None:
             filters = MetadataFilters(filters=[MetadataFilter(key="language", value=language)])
-        result = self.index.store.query(
-            VectorStoreQuery(query_embedding=embedding, similarity_top_k=n, filters=filters)
-        )
+        with store_errors(self.index.settings):
+            result = self.index.store.query(
+                VectorStoreQuery(query_embedding=embedding, similarity_top_k=n, filters=filters)
+            )
         # ChromaVectorStore reports exp(-cosine distance); undo that to get cosine similarity.
         return {
             cid: 1.0 + math.log(max(sim, 1e-12))

@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import answer, checks, claims, markers, names, repairs, support, texts
+from . import answer, checks, claims, llm_errors, markers, names, repairs, support, texts
 from .answer import Answer, Citation
 from .answer_type import could_state, expected_answer_type
 from .config import Settings, load_settings, prepare_offline_environment, redact
@@ -26,6 +26,14 @@ from .translation import TranslationStore, Translator
 
 History = Sequence[tuple[str, str]]
 log = logging.getLogger(__name__)
+
+
+class _BackendFailure(Exception):
+    """A model call that failed (the backend's exception is ``cause``): retried or reported."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
 
 
 @dataclass
@@ -619,7 +627,37 @@ class Assistant:
     def _stream_llm(self, chat: list[Any], max_tokens: int | None = None) -> Iterator[str]:
         """The model's reply, piece by piece, within ASSISTANT_LLM_TIMEOUT for the whole call
         (a client's timeout is per read: a backend that sends keep-alives, or trickles, would
-        hold the only model slot for ever)."""
+        hold the only model slot for ever). A transient failure before the first piece (down,
+        429, 5xx) is retried with backoff (ASSISTANT_LLM_RETRIES), within the same limit."""
+        ends = time.monotonic() + self.settings.llm_timeout
+        attempt = 0
+        while True:
+            started = False
+            try:
+                for piece in self._call_llm(chat, max_tokens, ends):
+                    started = True
+                    yield piece
+                return
+            except _BackendFailure as failure:
+                wait = 0.5 * 2 ** attempt
+                if (started or not llm_errors.transient(failure.cause)
+                        or attempt >= self.settings.llm_retries
+                        or time.monotonic() + wait >= ends):
+                    raise ModelError(
+                        f"The language model backend ({self.backend}) failed"
+                        f"{f' after {attempt + 1} attempts' if attempt else ''}: "
+                        f"{failure.cause.__class__.__name__}: "
+                        f"{redact(str(failure.cause))[:300]}. "
+                        f"{llm_errors.advice(failure.cause)}") from None
+                log.warning("model backend failed (%s); asking again in %.1f s",
+                            failure.cause.__class__.__name__, wait)
+                time.sleep(wait)
+                attempt += 1
+
+    def _call_llm(self, chat: list[Any], max_tokens: int | None, ends: float
+                  ) -> Iterator[str]:
+        """One model call, its pieces handed over from a worker thread so that the whole
+        call can be timed out; a backend failure comes out as ``_BackendFailure``."""
         limit = self.settings.llm_timeout
         pieces: queue.Queue[str | BaseException | None] = queue.Queue()
 
@@ -635,7 +673,6 @@ class Assistant:
                 pieces.put(None)
 
         threading.Thread(target=pump, daemon=True, name="model-call").start()
-        ends = time.monotonic() + limit
         while True:
             try:
                 item = pieces.get(timeout=max(0.0, ends - time.monotonic()))
@@ -649,11 +686,7 @@ class Assistant:
             if isinstance(item, ModelError):
                 raise item
             if isinstance(item, BaseException):
-                raise ModelError(
-                    f"The language model backend ({self.backend}) failed: "
-                    f"{item.__class__.__name__}: {redact(str(item))[:300]}. Check that it is "
-                    "running and reachable, or switch ASSISTANT_LLM."
-                ) from None
+                raise _BackendFailure(item)
             yield item
 
     def warm_up(self) -> None:

@@ -80,19 +80,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real `chroma run` server on loopback: CI's (ASSISTANT_TEST_CHROMA_URL) or our own."""
-    given = os.environ.get("ASSISTANT_TEST_CHROMA_URL")
-    if given:
-        yield given
-        return
+def start_chroma(folder: Path, port: int) -> subprocess.Popen[bytes]:
+    """`chroma run` on loopback with its data and log in ``folder``, once it answers."""
     exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    port = free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    log = open(path / "server.log", "w")  # noqa: SIM115
+    log = open(folder / "server.log", "a")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(
-        [exe, "run", "--path", str(path / "data"), "--host", "127.0.0.1", "--port", str(port)],
+        [exe, "run", "--path", str(folder / "data"), "--host", "127.0.0.1", "--port", str(port)],
         stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -100,20 +93,33 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     while time.time() < deadline:
         try:
             urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-            break
+            return proc
         except OSError:
             if proc.poll() is not None:
                 break
             time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail(f"chroma run did not answer on {url}; see {path / 'server.log'}")
-    if proc.poll() is not None:
-        pytest.fail(f"chroma run exited early; see {path / 'server.log'}")
-    yield url
+    proc.kill()
+    pytest.fail(f"chroma run did not answer on {url}; see {folder / 'server.log'}")
+
+
+def stop_chroma(proc: subprocess.Popen[bytes]) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
-    log.close()
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `chroma run` server on loopback: CI's (ASSISTANT_TEST_CHROMA_URL) or our own."""
+    given = os.environ.get("ASSISTANT_TEST_CHROMA_URL")
+    if given:
+        yield given
+        return
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    proc = start_chroma(path, port)
+    url = f"http://127.0.0.1:{port}"
+    yield url
+    stop_chroma(proc)

@@ -680,7 +680,7 @@ def test_short_follow_up_inherits_the_chat_language(bot_with: Callable[..., Assi
 
 
 def test_backend_failure_is_a_model_error(bot_with: Callable[..., Assistant]) -> None:
-    bot = bot_with(ConnectionError("connection refused"))
+    bot = bot_with(ConnectionError("connection refused"), llm_retries=0)  # no second try
     with pytest.raises(ModelError, match="failed: ConnectionError"):
         bot.ask(TRADE_Q)
 

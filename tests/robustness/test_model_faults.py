@@ -43,8 +43,50 @@ def test_a_backend_that_trickles_for_ever_times_out_as_a_whole(
 def test_a_failing_backend_is_a_clear_model_error(make_assistant: Callable[..., Assistant],
                                                   tiny_corpus: Path,
                                                   failure: Exception) -> None:
-    bot = _bot(make_assistant, tiny_corpus, FakeScriptedLLM([failure]))
+    # A connection refused is asked again (ASSISTANT_LLM_RETRIES, 2 by default); an error
+    # without a status is not.
+    bot = _bot(make_assistant, tiny_corpus, FakeScriptedLLM([failure] * 3))
     with pytest.raises(ModelError, match="backend .* failed") as caught:
         bot.ask(Q)
     assert "secret" not in str(caught.value)
     assert "ASSISTANT_LLM" in str(caught.value)
+    assert failure.__class__.__name__ in str(caught.value)
+
+
+class FakeStatusError(Exception):
+    """What the openai client raises for an HTTP error: the status in ``status_code``."""
+
+    def __init__(self, status_code: int) -> None:
+        super().__init__(f"HTTP {status_code}")
+        self.status_code = status_code
+
+
+def test_a_backend_briefly_down_or_overloaded_is_asked_again(
+        make_assistant: Callable[..., Assistant], tiny_corpus: Path) -> None:
+    llm = FakeScriptedLLM([ConnectionError("Connection refused"), FakeStatusError(503),
+                           "The target is 150 billion USD by 2030 [1]."])
+    answer = _bot(make_assistant, tiny_corpus, llm).ask(Q)
+    assert "150" in answer.text and not answer.abstained
+    assert len(llm.calls) == 3
+
+
+def test_a_bad_key_is_not_retried_and_says_what_to_check(
+        make_assistant: Callable[..., Assistant], tiny_corpus: Path) -> None:
+    llm = FakeScriptedLLM([FakeStatusError(401)])
+    with pytest.raises(ModelError, match="Check the API key"):
+        _bot(make_assistant, tiny_corpus, llm).ask(Q)
+    assert len(llm.calls) == 1
+
+
+def test_retries_are_bounded_in_number_and_time(
+        make_assistant: Callable[..., Assistant], tiny_corpus: Path) -> None:
+    llm = FakeScriptedLLM([FakeStatusError(429)] * 10)
+    started = time.monotonic()
+    with pytest.raises(ModelError, match=r"after 3 attempts.*rate-limiting"):
+        _bot(make_assistant, tiny_corpus, llm).ask(Q)
+    assert len(llm.calls) == 3 and time.monotonic() - started < 10  # waits 0.5 s, then 1 s
+    # Within a 1 s limit for the whole call, a 0.5 s and a 1 s wait do not both fit.
+    llm = FakeScriptedLLM([ConnectionError("Connection refused")] * 10)
+    with pytest.raises(ModelError, match="failed after 2 attempts"):
+        _bot(make_assistant, tiny_corpus, llm, llm_timeout=1.0).ask(Q)
+    assert len(llm.calls) == 2
