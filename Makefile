@@ -48,6 +48,7 @@ test-fast: lint
 bench: install-dev
 	$(BIN)/python benchmarks/retrieval.py --out out/bench-retrieval.json
 	$(BIN)/python benchmarks/answer.py --evidence-passages 1,2,3 --out out/bench-answer.json
+	$(BIN)/python benchmarks/load.py --clients 16 --out out/bench-load.json
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache

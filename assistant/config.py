@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     # A backend that is briefly down, rate-limited (429) or failing (5xx) is asked again, up to
     # this many times, after 0.5 s, 1 s, 2 s ..., all within ASSISTANT_LLM_TIMEOUT.
     llm_retries: int = Field(default=2, ge=0, le=10)
+    # How long a question may wait for the local model's one slot (behind other questions)
+    # before it is told the model is busy; the wait does not count in ASSISTANT_LLM_TIMEOUT.
+    llm_queue_timeout: float = Field(default=600.0, gt=0)
     # Unit tests set this to false so that only explicitly passed fakes can answer.
     allow_model_requests: bool = True
     max_answer_tokens: int = Field(default=120, ge=16, le=2048)
@@ -113,6 +116,9 @@ class Settings(BaseSettings):
     allow_uploads: bool = True
     # When set, the HTTP API (/v1/*) needs "Authorization: Bearer <token>".
     api_token: str | None = None
+    # Questions the HTTP API holds at once (answering or waiting for the model); one more is
+    # told "busy, try again" (503 with Retry-After) instead of waiting without bound.
+    api_max_pending: int = Field(default=16, ge=1, le=1000)
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)
     max_question_chars: int = Field(default=2000, ge=10)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -33,10 +34,12 @@ class ApiError(Exception):
     """An OpenAI-style error: HTTP status, message, type and the offending parameter."""
 
     def __init__(self, status: int, message: str, kind: str = "invalid_request_error",
-                 param: str | None = None, code: str | None = None) -> None:
+                 param: str | None = None, code: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.kind, self.param, self.code = (
             status, message, kind, param, code)
+        self.headers = headers or {}
 
     def body(self) -> dict[str, Any]:
         return {"error": {"message": self.message, "type": self.kind, "param": self.param,
@@ -86,6 +89,29 @@ def read_request(body: Any) -> tuple[str, list[tuple[str, str]], bool]:
     if not isinstance(stream, bool):
         raise ApiError(400, "'stream' must be true or false.", param="stream")
     return turns[-1][1], history, stream
+
+
+class Pending:
+    """How many questions the API holds (answering or waiting for the model), up to a limit:
+    past it a request is refused at once, so no client waits without bound."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def enter(self) -> None:
+        with self._lock:
+            if self.count >= self.limit:
+                raise ApiError(503, f"The assistant is busy: {self.count} questions are being "
+                               "answered or waiting. Try again in a few seconds.",
+                               kind="server_error", code="busy",
+                               headers={"Retry-After": "5"})
+            self.count += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self.count -= 1
 
 
 def _citations(answer: Answer) -> list[dict[str, Any]]:
@@ -143,9 +169,11 @@ def build_api(bot: Assistant) -> Any:
                   openapi_url="/api/openapi.json", redoc_url=None)
     token = bot.settings.api_token
 
+    pending = Pending(bot.settings.api_max_pending)
+
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status)
+        return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
 
     def authorize(request: Request) -> None:
         if not token:
@@ -190,13 +218,29 @@ def build_api(bot: Assistant) -> Any:
         except InputError as exc:
             raise error_for(exc) from None
         cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
+        pending.enter()
         if stream:
-            return StreamingResponse(stream_events(bot, question, history, cid, created),
-                                     media_type="text/event-stream")
+            def events() -> Iterator[str]:
+                try:  # also when the client goes away: the generator is closed
+                    yield from stream_events(bot, question, history, cid, created)
+                finally:
+                    pending.leave()
+
+            # Started here, so that closing it, or dropping it unsent, runs its finally.
+            started = events()
+            first = next(started)
+
+            def body() -> Iterator[str]:
+                yield first
+                yield from started
+
+            return StreamingResponse(body(), media_type="text/event-stream")
         try:
             answer = await run_in_threadpool(bot.ask, question, history)
         except AssistantError as exc:
             raise error_for(exc) from None
+        finally:
+            pending.leave()
         return completion(answer, cid, created)
 
     return app

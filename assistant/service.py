@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import queue
@@ -82,6 +83,7 @@ class Assistant:
         self._llm_lock = threading.Lock()
         self._span_vectors: dict[str, list[float]] = {}
         self._injected_llm = generator is not None
+        self._slot = threading.Lock()  # the model's one slot (see _model_slot)
         self._vocab: tuple[tuple[int, int], frozenset[str]] | None = None
 
     @property
@@ -629,6 +631,28 @@ class Assistant:
         (a client's timeout is per read: a backend that sends keep-alives, or trickles, would
         hold the only model slot for ever). A transient failure before the first piece (down,
         429, 5xx) is retried with backoff (ASSISTANT_LLM_RETRIES), within the same limit."""
+        with self._model_slot():
+            yield from self._stream_llm_now(chat, max_tokens)
+
+    @contextlib.contextmanager
+    def _model_slot(self) -> Iterator[None]:
+        """One model call at a time on a local model (it has one slot); the wait for it is
+        not part of the call's time limit, or a queue of questions would time out before
+        their turn. An OpenAI-compatible server takes concurrent calls itself."""
+        if self.settings.llm == "openai" and not self._injected_llm:
+            yield
+            return
+        waited = time.monotonic()
+        if not self._slot.acquire(timeout=self.settings.llm_queue_timeout):
+            raise ModelError(
+                f"The model is busy: no turn came within {time.monotonic() - waited:.0f} s "
+                "(ASSISTANT_LLM_QUEUE_TIMEOUT). Try again in a moment.")
+        try:
+            yield
+        finally:
+            self._slot.release()
+
+    def _stream_llm_now(self, chat: list[Any], max_tokens: int | None) -> Iterator[str]:
         ends = time.monotonic() + self.settings.llm_timeout
         attempt = 0
         while True:

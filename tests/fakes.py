@@ -139,3 +139,29 @@ class FakeTricklingLLM(FakeScriptedLLM):
                 yield chunk
 
         return gen()
+
+
+class FakeTaggedLLM(FakeScriptedLLM):
+    """Answers every question from its prompt, thread-safely, after ``pause`` seconds: the
+    trade target from the source that states it, and the question's "tag <word>" repeated,
+    so that a load test can tell whose answer is whose."""
+
+    _pause: float = PrivateAttr()
+
+    def __init__(self, pause: float = 0.0) -> None:
+        super().__init__([])
+        self._pause = pause
+
+    def _next(self, messages: Sequence[ChatMessage]) -> str:
+        import re
+        import time
+
+        self._calls.append(list(messages))
+        prompt = str(messages[-1].content)
+        time.sleep(self._pause)
+        tag = re.search(r"tag (\w+)", prompt.split("Question:")[-1])
+        source = re.search(r"^\[(\d+)\][^\n]*150 billion", prompt, re.M)
+        if not tag or not source:
+            return "NOT_IN_SOURCES"
+        return (f"The trade target is 150 billion USD by 2030, tag {tag.group(1)} "
+                f"[{source.group(1)}].")

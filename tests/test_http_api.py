@@ -125,3 +125,76 @@ def test_bad_requests_get_openai_style_errors(server: tuple[str, Assistant], bod
     got, payload = _post(url, body)
     assert got == status and reason in payload["error"]["message"], payload
     assert payload["error"]["type"]
+
+
+TAGS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india",
+        "juliett", "kilo", "lima", "mike", "november", "oscar", "papa"]
+
+
+def _tagged_server(make_assistant: Callable[..., Assistant], corpus: Path, pause: float,
+                   limit: int) -> tuple[str, Any]:
+    from tests.fakes import FakeTaggedLLM
+
+    bot = make_assistant(generator=FakeTaggedLLM(pause), embed_model=FakeHashEmbedding(),
+                         relevance_floor=0.0, api_max_pending=limit)
+    bot.ingest([corpus])
+    port = free_port()
+    return f"http://127.0.0.1:{port}", launch(bot, host="127.0.0.1", port=port, block=False)
+
+
+def _ask_tagged(url: str, tag: str, stream: bool) -> tuple[int, str]:
+    body = json.dumps({"model": "m", "stream": stream, "messages": [
+        {"role": "user", "content": f"What trade target was set for 2030, tag {tag}?"}]})
+    request = urllib.request.Request(f"{url}/v1/chat/completions", data=body.encode(),
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            raw = reply.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode() + f" retry-after={exc.headers.get('Retry-After')}"
+    if not stream:
+        return 200, json.loads(raw)["choices"][0]["message"]["content"]
+    events = [json.loads(line[6:]) for line in raw.splitlines()
+              if line.startswith("data: {")]
+    return 200, "".join(e["choices"][0]["delta"].get("content") or "" for e in events
+                        if "choices" in e)
+
+
+def test_sixteen_concurrent_clients_each_get_their_own_answer(
+        make_assistant: Callable[..., Assistant], tiny_corpus: Path) -> None:
+    """16 clients at once, half streaming: no errors, every answer carries its own
+    question's tag, within a bounded time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    url, running = _tagged_server(make_assistant, tiny_corpus, pause=0.5, limit=16)
+    try:
+        with ThreadPoolExecutor(16) as pool:
+            replies = list(pool.map(lambda i: _ask_tagged(url, TAGS[i], i % 2 == 0),
+                                    range(16), timeout=120))
+        for tag, (status, text) in zip(TAGS, replies, strict=True):
+            assert status == 200, text
+            assert f"tag {tag}" in text and "150" in text, (tag, text)
+            assert all(f"tag {other}" not in text for other in TAGS if other != tag)
+    finally:
+        running.should_exit = True
+
+
+def test_past_the_limit_a_client_is_told_busy_not_kept_waiting(
+        make_assistant: Callable[..., Assistant], tiny_corpus: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    url, running = _tagged_server(make_assistant, tiny_corpus, pause=1.0, limit=2)
+    try:
+        with ThreadPoolExecutor(6) as pool:
+            replies = list(pool.map(lambda i: _ask_tagged(url, TAGS[i], i % 2 == 1),
+                                    range(6), timeout=120))
+        busy = [text for status, text in replies if status == 503]
+        served = [(tag, text) for tag, (status, text) in zip(TAGS[:6], replies, strict=True)
+                  if status == 200]
+        assert busy and served and len(busy) + len(served) == 6, replies
+        assert all('"code":"busy"' in b and "retry-after=5" in b for b in busy), busy
+        assert all(f"tag {tag}" in text for tag, text in served)
+        # Once the load is gone, the count is back: the next question is answered.
+        assert _ask_tagged(url, "zulu", True) == (200, _ask_tagged(url, "zulu", False)[1])
+    finally:
+        running.should_exit = True

@@ -90,3 +90,36 @@ def test_retries_are_bounded_in_number_and_time(
     with pytest.raises(ModelError, match="failed after 2 attempts"):
         _bot(make_assistant, tiny_corpus, llm, llm_timeout=1.0).ask(Q)
     assert len(llm.calls) == 2
+
+
+def test_waiting_for_the_models_slot_is_not_part_of_the_call_limit(
+        make_assistant: Callable[..., Assistant], tiny_corpus: Path) -> None:
+    """Two questions at once on a one-slot model: the second waits for the first, and that
+    wait does not count in ASSISTANT_LLM_TIMEOUT; past ASSISTANT_LLM_QUEUE_TIMEOUT, the wait
+    ends in a clear "busy"."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.fakes import FakeTaggedLLM
+
+    question = "What trade target was set for 2030, tag {}?"
+    bot = _bot(make_assistant, tiny_corpus, FakeTaggedLLM(pause=0.8), llm_timeout=1.5)
+    started = time.monotonic()
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda tag: bot.ask(question.format(tag)), ["kilo", "lima"]))
+    assert [("tag kilo" in answers[0].text), ("tag lima" in answers[1].text)] == [True, True]
+    assert time.monotonic() - started >= 1.6  # one after the other
+
+    bot = _bot(make_assistant, tiny_corpus, FakeTaggedLLM(pause=0.8), llm_queue_timeout=0.2)
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(lambda tag: _outcome(bot, question.format(tag)),
+                                 ["kilo", "lima"]))
+    assert sorted(outcomes) == ["answered", "busy"], outcomes
+
+
+def _outcome(bot: Assistant, question: str) -> str:
+    try:
+        bot.ask(question)
+    except ModelError as exc:
+        assert "ASSISTANT_LLM_QUEUE_TIMEOUT" in str(exc) and "busy" in str(exc)
+        return "busy"
+    return "answered"
