@@ -33,6 +33,7 @@ from .errors import (
 from .language import detect_language
 
 EMBEDDER_KEY = "embedder"
+PAGE = 5_000  # records per read from the store
 
 
 @dataclass
@@ -114,6 +115,17 @@ def make_client(settings: Settings) -> Any:
             "`assistant ingest --rebuild` (it replaces the damaged store; the articles in "
             "corpus/ are not touched)."
         ) from None
+
+
+def lexical_path(settings: Settings) -> Path:
+    """Where the lexical index of this store lives: beside an embedded store, or, for a
+    Chroma server, in this machine's cache (each worker keeps its own, synced by revision)."""
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", settings.collection)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        where = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{url.hostname}_{url.port or 8000}")
+        return settings.cache_dir / "lexical" / f"{where}-{name}.sqlite3"
+    return settings.vectorstore_dir / f"lexical-{name}.sqlite3"
 
 
 @contextlib.contextmanager
@@ -225,17 +237,23 @@ class ChunkIndex:
 
     def all_chunks(self, with_embeddings: bool = False) -> list[StoredChunk]:
         include = ["documents", "metadatas"] + (["embeddings"] if with_embeddings else [])
-        with store_errors(self.settings):
-            got = self.collection.get(include=include)
-        vectors = got["embeddings"] if with_embeddings else [None] * len(got["ids"])
-        return [
-            StoredChunk(
-                id=i, text=t or "", metadata=dict(m or {}),
-                embedding=None if v is None else [float(x) for x in v],
-            )
-            for i, t, m, v in zip(got["ids"], got["documents"], got["metadatas"], vectors,
-                                  strict=True)
-        ]
+        chunks: list[StoredChunk] = []
+        # In pages: one get() of ~100k records fails in the embedded store ("too many SQL
+        # variables").
+        while True:
+            with store_errors(self.settings):
+                got = self.collection.get(include=include, limit=PAGE, offset=len(chunks))
+            vectors = got["embeddings"] if with_embeddings else [None] * len(got["ids"])
+            chunks += [
+                StoredChunk(
+                    id=i, text=t or "", metadata=dict(m or {}),
+                    embedding=None if v is None else [float(x) for x in v],
+                )
+                for i, t, m, v in zip(got["ids"], got["documents"], got["metadatas"], vectors,
+                                      strict=True)
+            ]
+            if len(got["ids"]) < PAGE:
+                return chunks
 
     def require_nonempty(self) -> None:
         if self.count() == 0:

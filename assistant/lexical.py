@@ -1,4 +1,5 @@
-"""BM25 over chunk texts with a tokenizer for Latin, Cyrillic, Hangul and CJK text.
+"""BM25 over chunk texts, persistent in SQLite FTS5, with a tokenizer for Latin, Cyrillic,
+Hangul and CJK text.
 
 Hangul words carry particles ("베트남과", "베트남의"), so they are indexed as syllable bigrams as
 well as whole words; Han and kana have no spaces, so they become character bigrams. Latin and
@@ -8,11 +9,15 @@ Cyrillic words also index a 5-letter prefix, a crude stemmer that lets "пере
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import math
 import re
+import sqlite3
 import unicodedata
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
 # A word ends where its script changes: "APECは" and "kuotaと" hold the Latin words "apec"
 # and "kuota", which the bigrams of a mixed run would hide.
@@ -54,32 +59,90 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-class BM25:
-    def __init__(self, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> None:
-        self.k1, self.b = k1, b
-        self.docs = [Counter(tokenize(t)) for t in texts]
-        self.lengths = [sum(d.values()) for d in self.docs]
-        self.avg = (sum(self.lengths) / len(self.lengths)) if self.lengths else 0.0
-        df: Counter[str] = Counter()
-        for d in self.docs:
-            df.update(d.keys())
-        n = len(self.docs)
-        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+def _hashed(token: str) -> str:
+    """A token as FTS5 stores it: hex, so that its plain ASCII tokenizer keeps our tokens
+    (Hangul and Han bigrams, 5-letter prefixes) exactly as ``tokenize`` made them."""
+    return "t" + hashlib.blake2b(token.encode(), digest_size=8).hexdigest()
 
-    def scores(self, query: str) -> list[float]:
-        terms = [t for t in set(tokenize(query)) if t in self.idf]
-        out = []
-        for doc, length in zip(self.docs, self.lengths, strict=True):
-            s = 0.0
-            norm = self.k1 * (1 - self.b + self.b * length / (self.avg or 1))
-            for t in terms:
-                f = doc.get(t)
-                if f:
-                    s += self.idf[t] * f * (self.k1 + 1) / (f + norm)
-            out.append(s)
-        return out
 
-    def top(self, query: str, n: int) -> list[tuple[int, float]]:
-        scored = [(i, s) for i, s in enumerate(self.scores(query)) if s > 0]
-        scored.sort(key=lambda x: -x[1])
-        return scored[:n]
+class LexicalIndex:
+    """BM25 over chunk texts in SQLite FTS5: persistent and incremental, so start-up reads
+    nothing and an ingest adds only its new chunks. Scoring is FTS5's own Okapi BM25 (k1 1.2,
+    b 0.75) over the tokens of ``tokenize``; IDF for span scoring uses the same formula as
+    ``BM25``. Safe for several processes on one file (SQLite locking; ids are unique)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._db() as db:
+            db.executescript(
+                "CREATE TABLE IF NOT EXISTS docs (id INTEGER PRIMARY KEY, "
+                "chunk_id TEXT UNIQUE NOT NULL, language TEXT NOT NULL);"
+                "CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5(t, tokenize='ascii');"
+                "CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(terms, 'row');")
+
+    @contextlib.contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30)
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def ids(self) -> set[str]:
+        with self._db() as db:
+            return {row[0] for row in db.execute("SELECT chunk_id FROM docs")}
+
+    def languages(self) -> dict[str, int]:
+        """Chunks per language."""
+        with self._db() as db:
+            return dict(db.execute("SELECT language, count(*) FROM docs GROUP BY language"))
+
+    def add(self, chunks: Iterable[tuple[str, str, str]]) -> int:
+        """Index (chunk id, language, text) rows not yet held; returns how many were new."""
+        added = 0
+        with self._db() as db:
+            for chunk_id, language, text in chunks:
+                cursor = db.execute("INSERT OR IGNORE INTO docs (chunk_id, language) "
+                                    "VALUES (?, ?)", (chunk_id, language))
+                if cursor.rowcount:
+                    db.execute("INSERT INTO terms (rowid, t) VALUES (?, ?)",
+                               (cursor.lastrowid, " ".join(map(_hashed, tokenize(text)))))
+                    added += 1
+        return added
+
+    def remove(self, chunk_ids: Iterable[str]) -> None:
+        with self._db() as db:
+            for chunk_id in chunk_ids:
+                row = db.execute("SELECT id FROM docs WHERE chunk_id = ?",
+                                 (chunk_id,)).fetchone()
+                if row:
+                    db.execute("DELETE FROM terms WHERE rowid = ?", row)
+                    db.execute("DELETE FROM docs WHERE id = ?", row)
+
+    def top(self, query: str, n: int, language: str | None = None) -> dict[str, float]:
+        """The ``n`` best-scoring chunks containing any query term (optionally of one
+        language), by id, with positive scores."""
+        terms = sorted({_hashed(t) for t in tokenize(query)})
+        if not terms:
+            return {}
+        match = " OR ".join(terms)
+        sql = ("SELECT docs.chunk_id, -bm25(terms) FROM terms JOIN docs ON docs.id = "
+               "terms.rowid WHERE terms MATCH ?" + (" AND docs.language = ?" if language
+                                                    else "") + " ORDER BY rank LIMIT ?")
+        args: tuple[Any, ...] = (match, language, n) if language else (match, n)
+        with self._db() as db:
+            return {cid: float(score) for cid, score in db.execute(sql, args) if score > 0}
+
+    def idf(self, query: str) -> dict[str, float]:
+        """Inverse document frequency of the query's tokens (as ``BM25.idf``)."""
+        tokens = set(tokenize(query))
+        hashed = {_hashed(t): t for t in tokens}
+        with self._db() as db:
+            n = db.execute("SELECT count(*) FROM docs").fetchone()[0]
+            marks = ",".join("?" * len(hashed))
+            rows = db.execute(f"SELECT term, doc FROM vocab WHERE term IN ({marks})",
+                              tuple(hashed)) if hashed else []
+            return {hashed[term]: math.log(1 + (n - df + 0.5) / (df + 0.5))
+                    for term, df in rows}

@@ -15,7 +15,7 @@ from assistant.chunking import (
 )
 from assistant.corpus import iter_files, load_document
 from assistant.errors import DocumentError
-from assistant.lexical import BM25, tokenize
+from assistant.lexical import LexicalIndex, tokenize
 
 
 def test_markdown_front_matter(tmp_path: Path) -> None:
@@ -156,11 +156,26 @@ def test_tokenizer_scripts() -> None:
     assert "ap" not in tokenize("APECは")
 
 
-def test_bm25_ranks_matching_document_first() -> None:
-    bm = BM25(["trade target 150 billion", "tourism grew fast", "베트남과 한국의 무역"])
-    assert bm.top("150", 3)[0][0] == 0
-    assert bm.top("한국 무역", 3)[0][0] == 2
-    assert bm.top("nothing matches", 3) == []
+def test_the_lexical_index_ranks_persists_and_updates(tmp_path: Path) -> None:
+    """SQLite FTS5 over our tokens: the matching chunk first (Hangul too), per language;
+    kept on disk, so a second process adds nothing; removal and re-adding are exact."""
+    path = tmp_path / "lexical.sqlite3"
+    index = LexicalIndex(path)
+    rows = [("a", "en", "trade target 150 billion"), ("b", "en", "tourism grew fast"),
+            ("c", "ko", "베트남과 한국의 무역"), ("d", "ru", "переговоры в Ханое")]
+    assert index.add(rows) == 4
+    assert next(iter(index.top("150", 3))) == "a"
+    assert next(iter(index.top("한국 무역", 3))) == "c"
+    assert list(index.top("переговорах", 3)) == ["d"]  # the 5-letter prefix meets the ending
+    assert index.top("nothing matches", 3) == {}
+    assert index.top("trade", 3, language="ko") == {}
+    again = LexicalIndex(path)  # another process, the same file
+    assert again.add(rows) == 0 and again.ids() == {"a", "b", "c", "d"}
+    assert again.languages() == {"en": 2, "ko": 1, "ru": 1}
+    again.remove(["a"])
+    assert "a" not in index.top("150 trade", 3) and index.ids() == {"b", "c", "d"}
+    idf = index.idf("tourism grew 무역")
+    assert set(idf) >= {"tourism", "grew", "무역"} and all(v > 0 for v in idf.values())
 
 
 def test_token_counting_works_offline_without_an_assistant(tmp_path: Path) -> None:

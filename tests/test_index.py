@@ -308,3 +308,18 @@ def test_an_assistant_takes_its_embedder_explicitly(make_assistant: Factory,
     assert "Phu Quoc" in top.text
     with pytest.raises(Exception, match="fake-hash-trigrams"):
         make_assistant().index.count()  # the store remembers which embedder built it
+
+
+def test_all_chunks_are_read_in_pages(make_assistant: Callable[..., Assistant],
+                                      tiny_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store is read in pages (one read of ~100k records fails in embedded Chroma):
+    every chunk comes back once, whatever the page size."""
+    from assistant import index as index_module
+    from tests.fakes import FakeHashEmbedding
+
+    bot = make_assistant(embed_model=FakeHashEmbedding())
+    bot.ingest([tiny_corpus])
+    whole = {c.id for c in bot.index.all_chunks()}
+    monkeypatch.setattr(index_module, "PAGE", 2)
+    paged = [c.id for c in bot.index.all_chunks(with_embeddings=True)]
+    assert len(paged) == len(set(paged)) == len(whole) >= 3 and set(paged) == whole
