@@ -49,6 +49,7 @@ bench: install-dev
 	$(BIN)/python benchmarks/retrieval.py --out out/bench-retrieval.json
 	$(BIN)/python benchmarks/answer.py --evidence-passages 1,2,3 --out out/bench-answer.json
 	$(BIN)/python benchmarks/load.py --clients 16 --out out/bench-load.json
+	$(BIN)/python benchmarks/scale.py --sizes 10000,100000 --out out/bench-scale.json
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache
