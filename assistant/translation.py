@@ -36,6 +36,7 @@ class TranslationStore:
         self.model = model
         self._lock = threading.Lock()
         self._broken = False
+        self._ready = False  # the table exists
 
     def _key(self, text: str, language: str) -> str:
         return hashlib.sha256(f"{self.model}\0{language}\0{text}".encode()).hexdigest()
@@ -44,10 +45,13 @@ class TranslationStore:
         if self._broken:
             return []
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self._ready:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._lock, closing(sqlite3.connect(self.path, timeout=5)) as db, db:
-                db.execute("CREATE TABLE IF NOT EXISTS translations "
-                           "(key TEXT PRIMARY KEY, translation TEXT NOT NULL)")
+                if not self._ready:
+                    db.execute("CREATE TABLE IF NOT EXISTS translations "
+                               "(key TEXT PRIMARY KEY, translation TEXT NOT NULL)")
+                    self._ready = True
                 return list(db.execute(sql, args))
         except (sqlite3.Error, OSError) as exc:
             log.warning("translation cache %s is unusable (%s); translations are not kept",
@@ -92,13 +96,9 @@ class Translator:
     def text(self, text: str, language: str) -> str:
         """The model's translation of ``text`` into ``language``: a retry often repeats the
         answer it replaces, and the same sentence is cited for related questions."""
-        key = (text, language)
         if not self.remembered(text, language):
-            translated = self._ask(text, language)
-            self._remember(key, translated)
-            if self.store and translated.strip():
-                self.store.put(text, language, translated)
-        return self._memory[key]
+            self._learn(text, language)
+        return self._memory[(text, language)]
 
     def within(self, text: str, language: str, budget: Budget) -> str | None:
         """The translation if it is remembered or the budget allows a model call, else None."""
@@ -106,7 +106,15 @@ class Translator:
             if not budget.allows():
                 return None
             budget.spend()
-        return self.text(text, language)
+            self._learn(text, language)
+        return self._memory[(text, language)]
+
+    def _learn(self, text: str, language: str) -> None:
+        """Ask the model, and remember the answer (on disk when it is not empty)."""
+        translated = self._ask(text, language)
+        self._remember((text, language), translated)
+        if self.store and translated.strip():
+            self.store.put(text, language, translated)
 
     def citation(self, citation: Citation, language: str) -> str | None:
         """Fill in the citation's translation when it keeps every figure and name of the
