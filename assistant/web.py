@@ -424,7 +424,11 @@ def build_app(bot: Assistant) -> Any:
         clear_btn.click(clear, inputs=[lang_state], outputs=outputs, api_visibility="private").then(
             keep, inputs=[chatbot, turns_state, lang_state], outputs=[saved], queue=False,
             api_visibility="private")
-        demo.load(restore, inputs=[saved], outputs=outputs, api_visibility="private")
+        # Hidden progress: the page's header and status are among the outputs, and a visible
+        # progress state fades them to 20% opacity (unreadable, an accessibility failure) for
+        # as long as the load takes on a busy machine.
+        demo.load(restore, inputs=[saved], outputs=outputs, show_progress="hidden",
+                  api_visibility="private")
 
         def ask(question: str) -> dict[str, Any]:
             """Answer one question; returns the Answer as a dict (text, language, abstained,

@@ -68,6 +68,9 @@ class Chat:
         self.page.on("dialog", self._dialog)
         self.page.goto(url)
         self.page.wait_for_selector("#question textarea", timeout=60_000)
+        # The page is ready when nothing is in a pending (faded) state any more.
+        self.page.wait_for_function("() => !document.querySelector('.pending')",
+                                    timeout=60_000)
 
     def _request(self, request: Any) -> None:
         if not re.match(r"^(https?://(127\.0\.0\.1|localhost)[:/]|data:|blob:)", request.url):
