@@ -50,6 +50,7 @@ bench: install-dev
 	$(BIN)/python benchmarks/answer.py --evidence-passages 1,2,3 --out out/bench-answer.json
 	$(BIN)/python benchmarks/load.py --clients 16 --out out/bench-load.json
 	$(BIN)/python benchmarks/scale.py --sizes 10000,100000 --out out/bench-scale.json
+	$(BIN)/python benchmarks/ingest.py --sizes 400,1600 --out out/bench-ingest.json
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache

@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +22,23 @@ EXIT_BELOW_THRESHOLD = 3
 EVAL_ERRORS_IN_A_ROW = 3
 
 
-def _progress(files: Iterable[Path], total: int) -> Iterable[Path]:
-    from tqdm import tqdm
+class _ProgressBar:
+    """A chunk counter on stderr with rate and ETA, shown when there is work to count."""
 
-    return tqdm(files, total=total, unit="file", desc="ingest", disable=total < 2,
-                file=sys.stderr)
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        if self.bar is None:
+            self.bar = tqdm(total=total, unit="chunk", desc="ingest", disable=total < 2,
+                            file=sys.stderr, smoothing=0.1)
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -34,7 +46,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     bot = Assistant()
     paths = [Path(p) for p in args.paths] or None
-    report = bot.ingest(paths, prune=args.prune, rebuild=args.rebuild, progress=_progress)
+    bar = _ProgressBar()
+    try:
+        report = bot.ingest(paths, prune=args.prune, rebuild=args.rebuild, progress=bar)
+    finally:
+        bar.close()
     for error in report.errors:
         print(f"skipped: {error}", file=sys.stderr)
     print(report.summary())

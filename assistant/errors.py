@@ -41,3 +41,7 @@ class InputError(AssistantError):
 
 class ModelError(AssistantError):
     """The language model backend failed or is unreachable."""
+
+
+class EmbedderError(AssistantError):
+    """The embedding model failed while indexing; finished batches are kept."""

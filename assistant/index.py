@@ -1,4 +1,5 @@
-"""The Chroma-backed chunk index: opening the store, ingesting files, pruning, listing chunks.
+"""The Chroma-backed chunk index: opening the store, writing a document's chunks in embedding
+batches, removing them, listing chunks (`ingest.py` walks files and folders).
 
 Chunk ids are derived from content, so re-ingesting an unchanged file writes nothing. A changed
 file is handled add-then-delete: a crash in between leaves extra old chunks that the next ingest
@@ -8,68 +9,32 @@ removes, never a document with chunks missing.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import re
 import shutil
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from .chunking import chunk_text
 from .config import Settings, redact
-from .corpus import Document, iter_files, load_document
+from .corpus import Document
 from .embeddings import Embedder
 from .errors import (
     AssistantError,
-    DocumentError,
+    EmbedderError,
     EmbedderMismatchError,
     EmptyIndexError,
     StoreError,
     StoreUnavailableError,
 )
-from .language import detect_language
 
 EMBEDDER_KEY = "embedder"
 PAGE = 5_000  # records per read from the store
-
-
-@dataclass
-class IngestReport:
-    added_chunks: int = 0
-    removed_chunks: int = 0
-    unchanged_files: int = 0
-    changed_files: int = 0
-    pruned_files: int = 0
-    errors: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def summary(self) -> str:
-        parts = [
-            f"{self.changed_files} file(s) indexed",
-            f"{self.unchanged_files} unchanged",
-            f"{self.added_chunks} chunk(s) added",
-            f"{self.removed_chunks} removed",
-        ]
-        if self.pruned_files:
-            parts.append(f"{self.pruned_files} file(s) pruned")
-        if self.errors:
-            parts.append(f"{len(self.errors)} error(s)")
-        return ", ".join(parts) + f" in {self.seconds:.1f} s"
-
-
-def _claim(owners: dict[str, str], doc: Document) -> None:
-    """Record that ``doc``'s file holds its id and its content; a DocumentError when another
-    file of the same ingest already does (one of them would silently replace the other)."""
-    for key, what, fix in ((f"id:{doc.id}", f"the id '{doc.id}'", "give each file its own id"),
-                           (f"body:{hashlib.sha256(doc.body.encode()).hexdigest()}",
-                            "the same article",
-                            "remove one of the copies")):
-        if owners.setdefault(key, doc.path) != doc.path:
-            raise DocumentError(f"{doc.path}: {what} is also in {owners[key]}; {fix}. "
-                                "This file was not indexed.")
+# Chunks embedded and written together: small enough that an interrupted ingest loses little
+# and progress moves every few seconds, large enough to keep the embedder's batches full.
+EMBED_BATCH = 64
 
 
 @dataclass(frozen=True)
@@ -292,38 +257,77 @@ class ChunkIndex:
         got = self.collection.get(where={"path": path}, include=["metadatas"])
         return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
-    def index_document(self, doc: Document) -> tuple[int, int]:
+    def index_document(self, doc: Document, done: Callable[[int], None] | None = None
+                       ) -> tuple[int, int]:
         """Make the store hold exactly this document's current chunks. Returns (written, removed).
 
         A chunk whose text is unchanged keeps its id and vector, but is rewritten when its
         stored metadata differs (a title edited in the front matter, an index written by an
-        older version): citations must show what the file says now.
+        older version): citations must show what the file says now. New chunks are embedded
+        and written in batches of ``EMBED_BATCH``, so an interrupted ingest of a long document
+        keeps what it finished and the next run embeds only the rest. ``done`` hears how many
+        of the document's chunks each step settled.
         """
+        tick = done or (lambda n: None)
         nodes = self._nodes_for(doc)
         wanted = {n.node_id for n in nodes}
         existing = self._stored_for_path(doc.path)
         outdated = [n for n in nodes if n.node_id in existing and any(
             existing[n.node_id].get(k) != v for k, v in n.metadata.items())]
-        if outdated:
-            ids = [n.node_id for n in outdated]
-            got = self.collection.get(ids=ids, include=["embeddings"])
-            stored = dict(zip(got["ids"], got["embeddings"], strict=True))
-            for node in outdated:
-                node.embedding = [float(x) for x in stored[node.node_id]]
-            self.collection.delete(ids=ids)
-            self.store.add(outdated)
         new_nodes = [n for n in nodes if n.node_id not in existing]
-        if new_nodes:
-            vectors = self.embedder.get_text_embedding_batch([n.text for n in new_nodes])
-            for node, vector in zip(new_nodes, vectors, strict=True):
-                node.embedding = vector
-            self.store.add(new_nodes)
+        tick(len(nodes) - len(new_nodes))
         stale = sorted(set(existing) - wanted)
-        if stale:
-            self.collection.delete(ids=stale)
-        if new_nodes or stale or outdated:
-            self._revision += 1
+        try:
+            if outdated:
+                ids = [n.node_id for n in outdated]
+                got = self.collection.get(ids=ids, include=["embeddings"])
+                stored = dict(zip(got["ids"], got["embeddings"], strict=True))
+                for node in outdated:
+                    node.embedding = [float(x) for x in stored[node.node_id]]
+                self.collection.delete(ids=ids)
+                self.store.add(outdated)
+            for start in range(0, len(new_nodes), EMBED_BATCH):
+                batch = new_nodes[start:start + EMBED_BATCH]
+                vectors = self._embed(doc, [n.text for n in batch], written=start)
+                for node, vector in zip(batch, vectors, strict=True):
+                    node.embedding = vector
+                self.store.add(batch)
+                tick(len(batch))
+            if stale:
+                self.collection.delete(ids=stale)
+        finally:
+            # Whatever was written, even by a run cut short, is new to this process's readers.
+            if new_nodes or stale or outdated:
+                self._revision += 1
         return len(new_nodes) + len(outdated), len(stale)
+
+    def _embed(self, doc: Document, texts: list[str], written: int) -> list[list[float]]:
+        try:
+            return list(self.embedder.get_text_embedding_batch(texts))
+        except AssistantError:
+            raise
+        except Exception as exc:
+            raise EmbedderError(
+                f"Embedding {doc.path} failed ({exc.__class__.__name__}: "
+                f"{redact(str(exc))[:160]}). Its first {written} new chunk(s) are indexed and "
+                "kept; run the same ingest again to finish the rest.") from None
+
+    def stored_paths(self) -> set[str]:
+        """The source path of every stored chunk, read in pages without texts or vectors."""
+        paths: set[str] = set()
+        offset = 0
+        while True:
+            with store_errors(self.settings):
+                got = self.collection.get(include=["metadatas"], limit=PAGE, offset=offset)
+            paths |= {str((m or {}).get("path", "")) for m in got["metadatas"]}
+            offset += len(got["ids"])
+            if len(got["ids"]) < PAGE:
+                return paths
+
+    def chunk_count(self, doc: Document) -> int:
+        """How many chunks ``doc`` makes (to size a progress bar before any embedding)."""
+        return len(chunk_text(doc.body, self.settings.chunk_tokens,
+                              self.settings.chunk_overlap_sentences))
 
     def remove_paths(self, paths: Iterable[str]) -> int:
         removed = 0
@@ -336,45 +340,3 @@ class ChunkIndex:
         if removed:
             self._revision += 1
         return removed
-
-    def ingest(
-        self,
-        paths: Sequence[Path],
-        prune: bool = False,
-        progress: Callable[[Iterable[Path], int], Iterable[Path]] | None = None,
-    ) -> IngestReport:
-        """Index files and folders. Unreadable files are reported and skipped; the rest proceed."""
-        started = time.perf_counter()
-        report = IngestReport()
-        files = [p.resolve() for p in iter_files(paths)]
-        seen = {str(p) for p in files}
-        iterator: Iterable[Path] = progress(files, len(files)) if progress else files
-        owners: dict[str, str] = {}  # id, and content, to the first file that had it
-        for path in iterator:
-            try:
-                doc = load_document(path)
-                _claim(owners, doc)
-            except DocumentError as exc:
-                report.errors.append(str(exc))
-                continue
-            if not doc.language:
-                doc.language = detect_language(doc.body)
-            with store_errors(self.settings):
-                added, removed = self.index_document(doc)
-            report.added_chunks += added
-            report.removed_chunks += removed
-            if added or removed:
-                report.changed_files += 1
-            else:
-                report.unchanged_files += 1
-        if prune:
-            roots = [str(p.resolve()) for p in paths if p.is_dir()]
-            stored_paths = {str(c.metadata.get("path", "")) for c in self.all_chunks()}
-            gone = [
-                p for p in stored_paths
-                if p not in seen and any(p.startswith(root.rstrip("/") + "/") for root in roots)
-            ]
-            report.removed_chunks += self.remove_paths(gone)
-            report.pruned_files = len(gone)
-        report.seconds = time.perf_counter() - started
-        return report

@@ -205,11 +205,19 @@ class LocalLlamaLLM(CustomLLM):
         request = self._request(messages, kwargs) | {"stream": True}
         chunks: queue.Queue[Any] = queue.Queue()
         done = object()
+        # Set when the reader stops early (Stop in the chat, a closed HTTP stream): the
+        # runtime ends generation when its callback returns true, which frees the model at
+        # once instead of after max_tokens.
+        abandoned = threading.Event()
+
+        def put(item: Any) -> bool:
+            chunks.put(item)
+            return abandoned.is_set()
 
         def run() -> None:
             try:
                 with self._lock:
-                    self._server.handle_chat_completions(request, chunks.put)
+                    self._server.handle_chat_completions(request, put)
             except Exception as exc:  # surfaced to the consumer below
                 chunks.put(exc)
             finally:
@@ -219,20 +227,24 @@ class LocalLlamaLLM(CustomLLM):
 
         def gen() -> ChatResponseGen:
             text = ""
-            while (item := chunks.get()) is not done:
-                if isinstance(item, Exception):
-                    raise ModelError(f"The local model failed: {item}")
-                if "error" in item:
-                    raise ModelError(f"The local model failed: {item['error']}")
-                if "timings" in item:  # only the last chunk has them
-                    self._count(item["timings"])
-                delta = (item.get("choices") or [{}])[0].get("delta", {}).get("content") or ""
-                if delta:
-                    text += delta
-                    yield ChatResponse(
-                        message=ChatMessage(role=MessageRole.ASSISTANT, content=text),
-                        delta=delta, raw=item,
-                    )
+            try:
+                while (item := chunks.get()) is not done:
+                    if isinstance(item, Exception):
+                        raise ModelError(f"The local model failed: {item}")
+                    if "error" in item:
+                        raise ModelError(f"The local model failed: {item['error']}")
+                    if "timings" in item:  # only the last chunk has them
+                        self._count(item["timings"])
+                    delta = ((item.get("choices") or [{}])[0].get("delta", {})
+                             .get("content") or "")
+                    if delta:
+                        text += delta
+                        yield ChatResponse(
+                            message=ChatMessage(role=MessageRole.ASSISTANT, content=text),
+                            delta=delta, raw=item,
+                        )
+            finally:
+                abandoned.set()
 
         return gen()
 

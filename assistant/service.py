@@ -8,7 +8,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +19,8 @@ from .answer import Answer, Citation
 from .answer_type import could_state, expected_answer_type
 from .config import Settings, load_settings, prepare_offline_environment, redact
 from .errors import InputError, ModelError
-from .index import ChunkIndex, IngestReport
+from .index import ChunkIndex
+from .ingest import IngestReport, Progress, ingest
 from .inputs import check_history, check_text
 from .retrieve import Mode, Passage, Retriever, standalone_query
 from .stages import Budget, Draft, Review, Run
@@ -149,14 +150,16 @@ class Assistant:
         paths: Sequence[Path] | None = None,
         prune: bool = False,
         rebuild: bool = False,
-        progress: Callable[[Iterable[Path], int], Iterable[Path]] | None = None,
+        progress: Progress | None = None,
     ) -> IngestReport:
+        """Index files and folders (default: the corpus folder); ``progress(done, total)``
+        hears the count of chunks settled."""
         if rebuild:
             ChunkIndex.drop(self.settings)
             for name in ("index", "retriever"):
                 self.__dict__.pop(name, None)
-        return self.index.ingest(list(paths or [self.settings.corpus_dir]), prune=prune,
-                                 progress=progress)
+        return ingest(self.index, list(paths or [self.settings.corpus_dir]), prune=prune,
+                      progress=progress)
 
     def sync_corpus(self) -> IngestReport | None:
         """Bring the corpus folder's chunks up to date (builds the index on first run).
@@ -684,34 +687,46 @@ class Assistant:
         call can be timed out; a backend failure comes out as ``_BackendFailure``."""
         limit = self.settings.llm_timeout
         pieces: queue.Queue[str | BaseException | None] = queue.Queue()
+        # Set when the reader goes (Stop, a closed stream, the time limit): the worker then
+        # closes the model's stream, and a local model stops generating at once.
+        gone = threading.Event()
 
         def pump() -> None:
+            stream = None
             try:
-                for chunk in self.llm.stream_chat(
-                        chat, max_tokens=max_tokens or self.settings.max_answer_tokens):
+                stream = self.llm.stream_chat(
+                    chat, max_tokens=max_tokens or self.settings.max_answer_tokens)
+                for chunk in stream:
+                    if gone.is_set():
+                        return
                     if chunk.delta:
                         pieces.put(chunk.delta)
             except BaseException as exc:  # handed to the consumer
                 pieces.put(exc)
             finally:
+                if stream is not None and hasattr(stream, "close"):
+                    stream.close()
                 pieces.put(None)
 
         threading.Thread(target=pump, daemon=True, name="model-call").start()
-        while True:
-            try:
-                item = pieces.get(timeout=max(0.0, ends - time.monotonic()))
-            except queue.Empty:
-                raise ModelError(
-                    f"The language model backend ({self.backend}) gave no complete reply within "
-                    f"{limit:g} s (ASSISTANT_LLM_TIMEOUT). Check that it is not overloaded, or "
-                    "raise the timeout.") from None
-            if item is None:
-                return
-            if isinstance(item, ModelError):
-                raise item
-            if isinstance(item, BaseException):
-                raise _BackendFailure(item)
-            yield item
+        try:
+            while True:
+                try:
+                    item = pieces.get(timeout=max(0.0, ends - time.monotonic()))
+                except queue.Empty:
+                    raise ModelError(
+                        f"The language model backend ({self.backend}) gave no complete reply "
+                        f"within {limit:g} s (ASSISTANT_LLM_TIMEOUT). Check that it is not "
+                        "overloaded, or raise the timeout.") from None
+                if item is None:
+                    return
+                if isinstance(item, ModelError):
+                    raise item
+                if isinstance(item, BaseException):
+                    raise _BackendFailure(item)
+                yield item
+        finally:
+            gone.set()
 
     def warm_up(self) -> None:
         """Load the model and put the fixed prompt prefix into its cache (e.g. at server start),

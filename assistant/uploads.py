@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AssistantError
+from .ingest import Progress
 from .service import Assistant
 from .texts import t
 
@@ -44,9 +45,11 @@ def _safe_name(name: str) -> str:
     return f"{stem[:80]}{Path(name).suffix.lower()}"
 
 
-def add_documents(bot: Assistant, files: list[Any] | None, lang: str) -> tuple[Any, ...]:
+def add_documents(bot: Assistant, files: list[Any] | None, lang: str,
+                  progress: Progress | None = None) -> tuple[Any, ...]:
     """Check each uploaded file with the same reader as ``assistant ingest``; keep and index
-    the good ones (a bad one changes nothing), and say what happened in the page's language."""
+    the good ones (a bad one changes nothing), and say what happened in the page's language.
+    ``progress(done, total)`` hears the chunks embedded."""
     import gradio as gr
 
     from .corpus import load_document
@@ -66,7 +69,7 @@ def add_documents(bot: Assistant, files: list[Any] | None, lang: str) -> tuple[A
         target = folder / name
         shutil.copyfile(source, target)
         kept.append(target)
-    report = bot.ingest(kept) if kept else None
+    report = bot.ingest(kept, progress=progress) if kept else None
     if report:
         problems += [e.replace(str(folder) + "/", "") for e in report.errors]
     lines = []

@@ -299,8 +299,15 @@ def build_app(bot: Assistant) -> Any:
                                                     elem_id="removable", scale=3)
                             remove = gr.Button(t("remove", "en"), size="sm", scale=1,
                                                elem_id="remove")
-                    files.upload(lambda f, lang: add_documents(bot, f, lang),
-                                 inputs=[files, lang_state],
+                    # Gradio finds its progress bar by this default value.
+                    def upload(f: Any, lang: str,
+                               bar: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+                        """Index the uploaded files; the status shows a bar of chunks
+                        embedded, with its rate, while it works."""
+                        return add_documents(bot, f, lang, progress=lambda done, total: bar(
+                            (done, total), desc=t("indexing", lang), unit="chunks"))
+
+                    files.upload(upload, inputs=[files, lang_state],
                                  outputs=[upload_status, indexed, removable, files],
                                  concurrency_limit=1, concurrency_id="model",
                                  api_visibility="private")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import threading
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -124,19 +125,37 @@ class FakeTricklingLLM(FakeScriptedLLM):
     a backend that keeps the connection alive and never finishes."""
 
     _pause: float = PrivateAttr()
+    _produced: int = PrivateAttr()
+    _closed: threading.Event = PrivateAttr()
 
     def __init__(self, replies: Sequence[str | Exception], pause: float) -> None:
         super().__init__(replies)
         self._pause = pause
+        self._produced = 0
+        self._closed = threading.Event()
+
+    @property
+    def produced(self) -> int:
+        """Pieces generated so far, over all calls."""
+        return self._produced
+
+    @property
+    def closed(self) -> threading.Event:
+        """Set when a stream ends, run to its end or closed by its reader."""
+        return self._closed
 
     def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         inner = super().stream_chat(messages, **kwargs)
 
         def gen() -> ChatResponseGen:
-            for n, chunk in enumerate(inner):
-                if n:
-                    time.sleep(self._pause)
-                yield chunk
+            try:
+                for n, chunk in enumerate(inner):
+                    if n:
+                        time.sleep(self._pause)
+                    self._produced += 1
+                    yield chunk
+            finally:
+                self._closed.set()
 
         return gen()
 

@@ -147,3 +147,65 @@ def test_readme_python_example_runs(tmp_path: Path) -> None:
     out = done.stdout
     assert "150" in out and out.count("Sources") == 1 and "Delta" in out and "Answer" in out
     assert "question is empty" in out
+
+
+def test_openai_client_against_the_served_assistant(make_assistant: Factory,
+                                                    local_llm: LocalLlamaLLM) -> None:
+    """Issue 25's acceptance: the real `openai` client against `assistant serve`'s
+    /v1/chat/completions with the real local model, a Vietnamese question, not streamed and
+    streamed, each with citations; a wrong bearer token gets 401."""
+    from openai import AuthenticationError, OpenAI
+
+    from assistant.web import launch
+
+    from .conftest import free_port
+
+    bot = make_assistant(corpus_dir=CORPUS, generator=local_llm, api_token="real-token")
+    bot.sync_corpus()
+    port = free_port()
+    running = launch(bot, host="127.0.0.1", port=port, block=False)
+    try:
+        client = OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="real-token",
+                        max_retries=0, timeout=300)
+        reply = client.chat.completions.create(
+            model="vietnam-korea-assistant", messages=[{"role": "user", "content": VI_TRADE}])
+        text = reply.choices[0].message.content or ""
+        extra = reply.model_extra or {}
+        assert not extra["abstained"] and extra["language"] == "vi", text
+        assert "150" in text and answer_language(text, "?") == "vi", text
+        numbers = [c["number"] for c in extra["citations"]]
+        assert numbers and all(f"[{n}]" in text for n in numbers), text
+        assert any("150" in c["sentence"] for c in extra["citations"])
+        stream = client.chat.completions.create(
+            model="vietnam-korea-assistant", stream=True,
+            messages=[{"role": "user", "content": VI_TRADE}])
+        chunks = list(stream)
+        streamed = "".join(c.choices[0].delta.content or "" for c in chunks)
+        last = chunks[-1].model_extra or {}
+        assert chunks[-1].choices[0].finish_reason == "stop"
+        assert "150" in streamed and last["citations"], streamed
+        assert all(f"[{c['number']}]" in streamed for c in last["citations"]), streamed
+        wrong = OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="wrong",
+                       max_retries=0, timeout=30)
+        with pytest.raises(AuthenticationError) as err:
+            wrong.chat.completions.create(model="vietnam-korea-assistant",
+                                          messages=[{"role": "user", "content": VI_TRADE}])
+        assert err.value.status_code == 401
+    finally:
+        running.should_exit = True
+
+
+def test_closing_a_stream_stops_the_local_model(local_llm: LocalLlamaLLM) -> None:
+    """A reader that stops (Stop in the chat) ends generation at once: the model is free
+    again within seconds, not after the ~45 s this reply would take to the end."""
+    from llama_index.core.base.llms.types import ChatMessage, MessageRole
+
+    stream = local_llm.stream_chat(
+        [ChatMessage(role=MessageRole.USER, content="Count from 1 to 300, one number per line.")],
+        max_tokens=400)
+    next(stream)
+    next(stream)
+    stream.close()
+    freed = local_llm._lock.acquire(timeout=10)  # the runtime's one slot
+    assert freed, "the model kept generating after its reader left"
+    local_llm._lock.release()

@@ -93,7 +93,10 @@ def test_uploads_index_good_files_refuse_bad_ones_and_can_be_removed(
     good.write_bytes(text_pdf(["A new ferry line links Busan and Hai Phong."], title="Ferry"))
     bad = incoming / "notes.md"
     bad.write_text("---\nid: [broken\n---\n\nBody.", encoding="utf-8")
-    note, rows, choices, cleared = add_documents(bot, [str(good), str(bad)], "ru")
+    seen: list[tuple[int, int]] = []
+    note, rows, choices, cleared = add_documents(bot, [str(good), str(bad)], "ru",
+                                                 progress=lambda *done: seen.append(done))
+    assert seen[0] == (0, 1) and seen[-1] == (1, 1)  # the page's bar hears chunks embedded
     assert "Добавлено файлов: 1" in note and "Не добавлено" in note and "notes.md" in note
     assert str(incoming) not in note  # no server paths shown
     assert [r[0] for r in rows] == ["Ferry"] and cleared is None

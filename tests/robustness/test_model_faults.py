@@ -11,6 +11,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.errors import ModelError
+from assistant.service import Delta
 from tests.fakes import FakeHashEmbedding, FakeScriptedLLM, FakeTricklingLLM
 
 Q = "What trade target did Vietnam and Korea set for 2030?"
@@ -32,6 +33,22 @@ def test_a_backend_that_trickles_for_ever_times_out_as_a_whole(
     with pytest.raises(ModelError, match=r"no complete reply within 1 s.*ASSISTANT_LLM_TIMEOUT"):
         bot.ask(Q)
     assert time.monotonic() - started < 10
+
+
+def test_a_reader_that_stops_frees_the_model_at_once(
+        make_assistant: Callable[..., Assistant], tiny_corpus: Path) -> None:
+    """Stop in the chat closes the answer's stream: the model's own stream is closed too,
+    within a piece or two, instead of generating to the end while the slot looks free."""
+    words = " ".join(f"word{i}" for i in range(60))
+    slow = FakeTricklingLLM([f"The target is 150 billion USD by 2030 [1]. {words}"], pause=0.1)
+    bot = _bot(make_assistant, tiny_corpus, slow, stream_drafts=True)
+    events = bot.stream(Q)
+    for event in events:
+        if isinstance(event, Delta):
+            break
+    events.close()
+    assert slow.closed.wait(timeout=2), "the model's stream was left running"
+    assert slow.produced < 20
 
 
 @pytest.mark.parametrize("failure", [
