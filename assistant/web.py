@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from . import conversations
 from .answer import Answer, Citation
 from .errors import AssistantError, InputError
 from .retrieve import Passage
@@ -159,6 +160,18 @@ def render_retrieved(passages: list[Passage], lang: str, label: str = "retrieved
     return f'<div class="{label}"><p><i>{html.escape(t(label, lang))}</i></p>{items}</div>'
 
 
+def turn_panel(turn: dict[str, Any] | None, lang: str) -> str:
+    """The sources panel of an answered turn: its citations, or after an abstention the
+    closest passages, labelled as not answering."""
+    if not turn:
+        return ""
+    if turn.get("citations"):
+        return render_citations([Citation(**c) for c in turn["citations"]], lang)
+    if turn.get("closest"):
+        return render_retrieved([Passage(**p) for p in turn["closest"]], lang, "closest")
+    return render_citations([], lang)
+
+
 def render_status(bot: Assistant, lang: str | None) -> str:
     ui_lang = lang or "en"
     parts = [f"**{t('backend', ui_lang)}:** {bot.backend}"]
@@ -183,6 +196,10 @@ def build_app(bot: Assistant) -> Any:
             gr.update(value=t("send", lang)),
             gr.update(value=t("clear", lang)),
             gr.update(value=t("stop", lang)),
+            gr.update(value=t("new_chat", lang)),
+            gr.update(placeholder=t("chat_title", lang)),
+            gr.update(value=t("rename", lang)),
+            gr.update(value=t("delete_chat", lang)),
         )
 
     def respond(message: str, chat: list[dict[str, Any]] | None, turns: list[dict[str, Any]],
@@ -223,11 +240,11 @@ def build_app(bot: Assistant) -> Any:
                         if event.draft else "")
                 elif isinstance(event, Answer):
                     chat[-1]["content"] = linkify(event.text, event.citations)
-                    sources_html = (render_retrieved(event.passages[:3], lang, "closest")
-                                    if event.abstained and event.passages
-                                    else render_citations(event.citations, lang))
                     turns.append({"question": question, "answer": event.text,
-                                  "language": lang, "citations": _citation_dicts(event.citations)})
+                                  "language": lang, "citations": _citation_dicts(event.citations),
+                                  "closest": [p.__dict__.copy() for p in event.passages[:3]]
+                                  if event.abstained else []})
+                    sources_html = turn_panel(turns[-1], lang)
                 yield out()
         except InputError as exc:  # said in the page's language
             chat[-1]["content"] = "⚠️ " + html.escape(
@@ -265,10 +282,18 @@ def build_app(bot: Assistant) -> Any:
     with gr.Blocks(title="Vietnam – Korea relations assistant") as demo:
         turns_state = gr.State([])
         lang_state = gr.State("en")
-        # The conversation is kept in the browser (localStorage), so a reload keeps it; it
-        # never leaves the machine it was typed on.
-        saved = gr.BrowserState({"chat": [], "turns": [], "lang": "en"},
-                                storage_key="vietnam-korea-chat")
+        # The conversations are kept in the browser (localStorage), so a reload keeps them;
+        # they never leave the machine they were typed on (assistant/conversations.py).
+        saved = gr.BrowserState(conversations.empty(), storage_key="vietnam-korea-chat")
+        with gr.Sidebar(open=False, elem_id="sidebar"):
+            new_btn = gr.Button(t("new_chat", "en"), size="sm", elem_id="new-chat")
+            chat_list = gr.Radio([], label=t("chats", "en"), elem_id="chats")
+            title_box = gr.Textbox(show_label=False, placeholder=t("chat_title", "en"),
+                                   elem_id="chat-title", max_length=120)
+            with gr.Row():
+                rename_btn = gr.Button(t("rename", "en"), size="sm", elem_id="rename")
+                delete_btn = gr.Button(t("delete_chat", "en"), size="sm",
+                                       elem_id="delete-chat")
         header = gr.Markdown(f"## {t('title', 'en')}\n{t('subtitle', 'en')}", elem_id="header")
         status = gr.Markdown(render_status(bot, None), elem_id="status")
         with gr.Row():
@@ -336,17 +361,19 @@ def build_app(bot: Assistant) -> Any:
                         )
 
         outputs = [chatbot, sources, status, turns_state, lang_state, box, header, box, send,
-                   clear_btn, stop]
-        controls = [box, send, stop, clear_btn]
+                   clear_btn, stop, new_btn, title_box, rename_btn, delete_btn]
+        listed = [saved, chat_list]
+        controls = [box, send, stop, clear_btn, new_btn, chat_list, rename_btn, delete_btn]
 
         def busy() -> tuple[Any, ...]:
-            """While an answer runs, nothing else can be sent: Send becomes Stop."""
+            """While an answer runs, nothing else can be sent (Send becomes Stop) and the chat
+            cannot be switched, renamed or deleted under it."""
             return (gr.update(interactive=False), gr.update(visible=False),
-                    gr.update(visible=True), gr.update(interactive=False))
+                    gr.update(visible=True), *[gr.update(interactive=False)] * 5)
 
         def idle() -> tuple[Any, ...]:
             return (gr.update(interactive=True), gr.update(visible=True),
-                    gr.update(visible=False), gr.update(interactive=True))
+                    gr.update(visible=False), *[gr.update(interactive=True)] * 5)
 
         def stopped(chat: list[dict[str, Any]] | None, typed: str,
                     lang: str) -> tuple[Any, ...]:
@@ -377,21 +404,49 @@ def build_app(bot: Assistant) -> Any:
                 turns = turns[:-1]
             yield from respond(question, chat[:asked[-1]], turns, lang)
 
-        def keep(chat: list[dict[str, Any]] | None, turns: list[dict[str, Any]],
-                 lang: str) -> dict[str, Any]:
-            return {"chat": list(chat or []), "turns": list(turns or []), "lang": lang}
+        def store_of(stored: object) -> conversations.Store:
+            return conversations.migrate(stored, frozenset(ui_texts()))
 
-        def restore(stored: dict[str, Any] | None) -> tuple[Any, ...]:
-            """The conversation this browser had before the reload, in its language."""
-            stored = stored if isinstance(stored, dict) else {}
-            chat, turns = stored.get("chat") or [], stored.get("turns") or []
-            lang = str(stored.get("lang")) if stored.get("lang") in ui_texts() else "en"
-            last = turns[-1] if turns else None
-            panel = render_citations([Citation(**c) for c in last["citations"]], lang) if (
-                last and last.get("citations")) else ""
-            # The question box is left alone: what someone typed while the page loaded stays.
-            return (chat, panel, render_status(bot, lang if chat else None), turns, lang,
-                    gr.update(), *chrome(lang))
+        def listing_of(store: conversations.Store) -> tuple[Any, Any]:
+            return store, gr.update(choices=conversations.choices(store),
+                                    value=store["current"], label=t("chats", store["lang"]))
+
+        def keep(chat: list[dict[str, Any]] | None, turns: list[dict[str, Any]], lang: str,
+                 stored: object) -> tuple[Any, Any]:
+            """The page's conversation saved as the current chat (an emptied one is dropped)."""
+            return listing_of(conversations.save(store_of(stored), list(chat or []),
+                                                 list(turns or []), lang))
+
+        def shown(store: conversations.Store) -> tuple[Any, ...]:
+            """The page showing the store's current chat (or a new one), in its language. The
+            question box is left alone: what someone typed meanwhile stays."""
+            lang = store["lang"]
+            chat = conversations.current(store)
+            messages, turns = (chat["chat"], chat["turns"]) if chat else ([], [])
+            if turns:
+                lang = str(turns[-1].get("language") or lang)
+            ui = lang if lang in ui_texts() else store["lang"]
+            return (messages, turn_panel(turns[-1] if turns else None, ui),
+                    render_status(bot, lang if messages else None), turns, ui, gr.update(),
+                    *chrome(ui), *listing_of(store))
+
+        def restore(stored: object) -> tuple[Any, ...]:
+            """The chats this browser had before the reload; the last one open."""
+            return shown(store_of(stored))
+
+        def open_chat(chat_id: str | None, stored: object) -> tuple[Any, ...]:
+            return shown(conversations.select(store_of(stored), chat_id))
+
+        def new_chat(stored: object, lang: str) -> tuple[Any, ...]:
+            return shown(dict(conversations.new(store_of(stored)), lang=lang))
+
+        def rename_chat(title: str, stored: object) -> tuple[Any, ...]:
+            store = store_of(stored)
+            return (*listing_of(conversations.rename(store, store["current"], title)), "")
+
+        def delete_chat(stored: object) -> tuple[Any, ...]:
+            store = store_of(stored)
+            return shown(conversations.delete(store, store["current"]))
 
         runs = []
         for trigger in (box.submit, send.click, chatbot.retry):
@@ -407,8 +462,8 @@ def build_app(bot: Assistant) -> Any:
                                         concurrency_id="model", show_progress="full",
                                         api_visibility="private")
             answered.then(idle, outputs=controls, queue=False, api_visibility="private").then(
-                keep, inputs=[chatbot, turns_state, lang_state], outputs=[saved], queue=False,
-                api_visibility="private")
+                keep, inputs=[chatbot, turns_state, lang_state, saved], outputs=listed,
+                queue=False, api_visibility="private")
             runs.append(answered)
         def show_turn(chat: list[dict[str, Any]] | None, turns: list[dict[str, Any]] | None,
                       evt: gr.SelectData) -> Any:
@@ -418,8 +473,7 @@ def build_app(bot: Assistant) -> Any:
             turn = turn_of(list(chat or []), list(turns or []), int(index))
             if turn is None:
                 return gr.update()
-            return render_citations([Citation(**c) for c in turn.get("citations") or []],
-                                    str(turn.get("language") or "en"))
+            return turn_panel(turn, str(turn.get("language") or "en"))
 
         # Gradio finds the event-data parameter by its type; with postponed annotations and
         # gradio imported inside this function, the string "gr.SelectData" is not resolvable.
@@ -427,14 +481,26 @@ def build_app(bot: Assistant) -> Any:
         chatbot.select(show_turn, inputs=[chatbot, turns_state], outputs=[sources],
                        queue=False, api_visibility="private")
         stop.click(stopped, inputs=[chatbot, box, lang_state], outputs=[chatbot, *controls],
-                   cancels=runs, queue=False, api_visibility="private")
+                   cancels=runs, queue=False, api_visibility="private").then(
+            keep, inputs=[chatbot, turns_state, lang_state, saved], outputs=listed,
+            queue=False, api_visibility="private")
         clear_btn.click(clear, inputs=[lang_state], outputs=outputs, api_visibility="private").then(
-            keep, inputs=[chatbot, turns_state, lang_state], outputs=[saved], queue=False,
-            api_visibility="private")
+            keep, inputs=[chatbot, turns_state, lang_state, saved], outputs=listed,
+            queue=False, api_visibility="private")
+        chat_list.input(open_chat, inputs=[chat_list, saved], outputs=outputs + listed,
+                        queue=False, api_visibility="private")
+        new_btn.click(new_chat, inputs=[saved, lang_state], outputs=outputs + listed,
+                      queue=False, api_visibility="private")
+        rename_btn.click(rename_chat, inputs=[title_box, saved],
+                         outputs=[*listed, title_box], queue=False, api_visibility="private")
+        title_box.submit(rename_chat, inputs=[title_box, saved],
+                         outputs=[*listed, title_box], queue=False, api_visibility="private")
+        delete_btn.click(delete_chat, inputs=[saved], outputs=outputs + listed, queue=False,
+                         api_visibility="private")
         # Hidden progress: the page's header and status are among the outputs, and a visible
         # progress state fades them to 20% opacity (unreadable, an accessibility failure) for
         # as long as the load takes on a busy machine.
-        demo.load(restore, inputs=[saved], outputs=outputs, show_progress="hidden",
+        demo.load(restore, inputs=[saved], outputs=outputs + listed, show_progress="hidden",
                   api_visibility="private")
 
         def ask(question: str) -> dict[str, Any]:

@@ -252,13 +252,55 @@ def test_an_earlier_answer_shows_its_own_sources(browser: Any, app_url: str) -> 
     chat.ask("Where will APEC 2027 take place?")
     second = chat.page.inner_text("#sources")
     chat.page.query_selector_all('[data-testid="bot"]')[0].click(position={"x": 4, "y": 4})
-    # An answer shows its citations again; an abstention has none to show.
-    expected = first if answered else "No sources cited for this answer."
+    # An answer shows its citations again; an abstention its closest passages, labelled.
     chat.page.wait_for_function(
         "(e) => document.querySelector('#sources').innerText.includes(e)",
-        arg=expected.strip()[:80], timeout=30_000)
+        arg=first.strip()[:80], timeout=30_000)
     assert first != second or not answered
+    _past_chats(chat)
     assert not chat.external
+
+
+def _chats(chat: Chat) -> list[str]:
+    return [x.strip() for x in chat.page.inner_text("#chats").split("\n") if x.strip()][1:]
+
+
+def _past_chats(chat: Chat) -> None:
+    """The sidebar lists past chats, titled by their first question: a new chat keeps the old
+    one listed, the list survives a reload, a chat can be renamed, opened again with its
+    messages, and deleted."""
+    page = chat.page
+    page.click("#sidebar .toggle-button")
+    page.wait_for_function("() => document.querySelector('#chats').innerText.includes("
+                           "'When did Vietnam')", timeout=30_000)
+    assert _chats(chat) == ["When did Vietnam and the Republic of Korea establish diplom…"]
+    page.click("#new-chat")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"bot\"]')", timeout=30_000)
+    page.reload()
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('.pending')", timeout=60_000)
+    assert not chat.bot_messages()  # the new chat is open after the reload
+    page.click("#sidebar .toggle-button")
+    page.get_by_label("When did Vietnam", exact=False).check()
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"bot\"]').length === 2",
+        timeout=30_000)
+    page.fill("#chat-title textarea, #chat-title input", "Diplomatic ties and APEC")
+    page.click("#rename")
+    page.wait_for_function("() => document.querySelector('#chats').innerText.includes("
+                           "'Diplomatic ties and APEC')", timeout=30_000)
+    page.reload()
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"bot\"]').length === 2",
+        timeout=30_000)  # the renamed chat was the open one
+    page.click("#sidebar .toggle-button")
+    assert _chats(chat) == ["Diplomatic ties and APEC"]
+    page.click("#delete-chat")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"bot\"]')", timeout=30_000)
+    assert _chats(chat) == []
 
 
 def test_an_uploaded_article_becomes_answerable_and_a_broken_file_is_refused(
