@@ -114,6 +114,10 @@ class Settings(BaseSettings):
     # Whether the web chat lets its users add and remove documents (off for a shared
     # deployment where they should not change what everyone's answers come from).
     allow_uploads: bool = True
+    # Where the web chat keeps its conversations: in each browser (localStorage, the default:
+    # nothing is kept on the server), or, when this names a SQLite file, on the server, with
+    # only a random key per browser kept in the browser.
+    chat_history_db: Path | None = None
     # When set, the HTTP API (/v1/*) needs "Authorization: Bearer <token>".
     api_token: str | None = None
     # Questions the HTTP API holds at once (answering or waiting for the model); one more is

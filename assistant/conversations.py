@@ -8,13 +8,22 @@ Pure functions over a plain dict, so that Gradio's BrowserState can hold it and 
         {"id": "c3f…", "title": "Việt Nam và Hàn Quốc …", "chat": [...], "turns": [...]}]}
 
 The most recently used chat comes first. A chat is listed once it has a message.
+
+With ``ASSISTANT_CHAT_HISTORY_DB`` the same store is kept on the server instead (``ServerStore``,
+one row per browser in SQLite), and the browser holds only its random key.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
+import json
 import re
+import sqlite3
+import time
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 VERSION = 2
@@ -120,3 +129,70 @@ def delete(store: Store, chat_id: str | None) -> Store:
 def choices(store: Store) -> list[tuple[str, str]]:
     """(title, id) of every listed chat, the most recent first."""
     return [(c["title"] or "…", c["id"]) for c in store["chats"]]
+
+
+class ServerStore:
+    """The stores of every browser, in one SQLite file on the server, keyed by a random id
+    that each browser keeps (122 random bits: knowing it is what gives access)."""
+
+    def __init__(self, path: Path, languages: set[str] | frozenset[str]) -> None:
+        self.path = path
+        self.languages = languages
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._db() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS chats (client TEXT PRIMARY KEY, "
+                       "store TEXT NOT NULL, updated REAL NOT NULL)")
+
+    @contextlib.contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30)
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    @staticmethod
+    def key(held: object) -> str:
+        """The browser's key from what it holds; a new one if it holds none."""
+        client = held.get("client") if isinstance(held, dict) else None
+        valid = isinstance(client, str) and re.fullmatch(r"[0-9a-f]{32}", client)
+        return str(client) if valid else uuid.uuid4().hex
+
+    def load(self, client: str) -> Store:
+        with self._db() as db:
+            row = db.execute("SELECT store FROM chats WHERE client = ?", (client,)).fetchone()
+        try:
+            return migrate(json.loads(row[0]) if row else None, self.languages)
+        except ValueError:  # a damaged row: start afresh rather than fail the page
+            return empty()
+
+    def save(self, client: str, store: Store) -> None:
+        with self._db() as db:
+            db.execute("INSERT INTO chats (client, store, updated) VALUES (?, ?, ?) "
+                       "ON CONFLICT(client) DO UPDATE SET store = excluded.store, "
+                       "updated = excluded.updated",
+                       (client, json.dumps(store, ensure_ascii=False), time.time()))
+
+    # What the web chat calls: the store of the browser holding ``held``, and what the
+    # browser holds once ``store`` is kept (its key only).
+    def open(self, held: object) -> Store:
+        return self.load(self.key(held))
+
+    def keep(self, held: object, store: Store) -> object:
+        client = self.key(held)
+        self.save(client, store)
+        return {"client": client}
+
+
+class BrowserStore:
+    """The default: the whole store is what the browser holds (localStorage)."""
+
+    def __init__(self, languages: set[str] | frozenset[str]) -> None:
+        self.languages = languages
+
+    def open(self, held: object) -> Store:
+        return migrate(held, self.languages)
+
+    def keep(self, held: object, store: Store) -> object:
+        return store

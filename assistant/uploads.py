@@ -96,3 +96,32 @@ def remove_upload(bot: Assistant, path: str | None, lang: str) -> tuple[Any, ...
         note = ""
     rows, choices = listing(bot)
     return note, rows, gr.update(choices=choices, value=None)
+
+
+def documents_section(bot: Assistant, lang_state: Any) -> None:
+    """The web chat's "Your documents" section: upload (with a progress bar of the passages
+    indexed), the indexed documents, and removing an upload. Built inside a gr.Blocks."""
+    import gradio as gr
+
+    with gr.Accordion(t("documents", "en"), open=False, elem_id="documents"):
+        gr.Markdown(t("documents_help", "en"))
+        files = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, elem_id="upload",
+                        label=t("documents", "en"))
+        status = gr.Markdown(elem_id="upload-status")
+        rows, choices = listing(bot)
+        indexed = gr.Dataframe(rows, headers=DOC_HEADERS, interactive=False,
+                               elem_id="indexed", label=t("indexed", "en"))
+        with gr.Row():
+            removable = gr.Dropdown(choices, show_label=False, elem_id="removable", scale=3)
+            remove = gr.Button(t("remove", "en"), size="sm", scale=1, elem_id="remove")
+
+    # Gradio finds its progress bar by this default value.
+    def upload(f: Any, lang: str, bar: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        return add_documents(bot, f, lang, progress=lambda done, total: bar(
+            (done, total), desc=t("indexing", lang), unit="chunks"))
+
+    files.upload(upload, inputs=[files, lang_state], outputs=[status, indexed, removable, files],
+                 concurrency_limit=1, concurrency_id="model", api_visibility="private")
+    remove.click(lambda path, lang: remove_upload(bot, path, lang),
+                 inputs=[removable, lang_state], outputs=[status, indexed, removable],
+                 api_visibility="private")

@@ -8,22 +8,26 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from . import conversations
 from .answer import Answer, Citation
 from .errors import AssistantError, InputError
-from .retrieve import Passage
 from .service import Assistant, Delta, Sources, Step
-from .texts import language_label, t, ui_texts
-from .uploads import (
-    DOC_HEADERS,
-    UPLOAD_TYPES,
-    add_documents,
-    listing,
-    remove_upload,
+from .texts import t, ui_texts
+from .uploads import documents_section
+from .web_html import (
+    bubble_text,
+    citation_dicts,
+    input_problem,
+    linkify,
+    render_citations,
+    render_retrieved,
+    render_status,
+    translate_label,
+    turn_of,
+    turn_panel,
 )
 
 log = logging.getLogger(__name__)
@@ -55,141 +59,12 @@ a.cite {text-decoration: none; font-weight: 600;}
 """
 
 
-def translate_label(lang: str) -> str:
-    if lang in ui_texts():
-        return t("translate", lang)
-    return f"Translate into {language_label(lang)}"
-
-
-def linkify(text: str, citations: list[Citation] | None = None) -> str:
-    """Escape the answer and make each [n] a link to source n in the panel; hovering it shows
-    the sentence of the source that supports the answer."""
-    sentences = {c.number: c.sentence for c in citations or []}
-
-    def link(m: re.Match[str]) -> str:
-        n = int(m.group(1))
-        title = html.escape(sentences.get(n, ""), quote=True)
-        return f'<a class="cite" href="#src-{n}" title="{title}">[{n}]</a>'
-
-    return re.sub(r"\[(\d+)\]", link, html.escape(text))
-
-
-def bubble_text(content: object) -> str:
-    """A chat message's text as stored: Gradio 6 hands messages back as a list of parts
-    (``[{"type": "text", "text": ...}]``), what was sent as a string."""
-    if isinstance(content, list):
-        return "".join(str(p.get("text", "")) if isinstance(p, dict) else str(p)
-                       for p in content)
-    return str(content or "")
-
-
-def _plain(content: object) -> str:
-    """A chat bubble's text as the asker reads it: tags dropped, entities decoded."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", bubble_text(content))).split())
-
-
-def turn_of(chat: list[dict[str, Any]], turns: list[dict[str, Any]],
-            index: int) -> dict[str, Any] | None:
-    """The answered turn shown by chat message ``index``: an answer bubble matched to its
-    turn by the question before it and its own text (a stopped or failed answer has none)."""
-    if not (0 < index < len(chat)) or chat[index].get("role") != "assistant":
-        return None
-    shown, asked = _plain(chat[index].get("content")), _plain(chat[index - 1].get("content"))
-    for turn in reversed(turns):
-        if (" ".join(str(turn.get("question", "")).split()) == asked
-                and " ".join(str(turn.get("answer", "")).split()) == shown):
-            return turn
-    return None
-
-
-def input_problem(exc: InputError, lang: str, limit: int) -> str:
-    """What is wrong with the question, in the page's language where the kind is known."""
-    key = f"error_{exc.kind}"
-    if key in ui_texts()["en"]:
-        return t(key, lang).format(limit=limit)
-    return str(exc)
-
-
-def _highlight(text: str, sentence: str) -> str:
-    at = text.find(sentence) if sentence else -1
-    if at < 0:
-        return html.escape(text)
-    return (html.escape(text[:at]) + "<mark>" + html.escape(sentence) + "</mark>"
-            + html.escape(text[at + len(sentence):]))
-
-
-def _meta(source: str, date: str, language: str, url: str, lang: str) -> str:
-    parts = [html.escape(x) for x in (source, date, language_label(language)) if x]
-    if url.startswith(("http://", "https://")):
-        parts.append(f'<a href="{html.escape(url, quote=True)}" target="_blank" '
-                     f'rel="noopener noreferrer">{html.escape(t("open", lang))} ↗</a>')
-    return " · ".join(parts)
-
-
-def render_citations(citations: list[Citation], lang: str) -> str:
-    if not citations:
-        return f'<p class="empty">{html.escape(t("no_sources", lang))}</p>'
-    blocks = [f"<h3>{html.escape(t('sources', lang))}</h3>"]
-    for c in citations:
-        original = _highlight(c.text, c.sentence)
-        cols = f'<div><div class="label">{html.escape(t("original", lang))}</div>{original}</div>'
-        if c.translation or c.translation_unfaithful:
-            shown = (html.escape(c.translation) if c.translation
-                     else f'<i>{html.escape(t("translation_unfaithful", lang))}</i>')
-            cols += (f'<div class="translation"><div class="label">'
-                     f'{html.escape(t("translation", lang))}</div>{shown}</div>')
-        blocks.append(
-            f'<div class="src" id="src-{c.number}"><div><b>[{c.number}] '
-            f"{html.escape(c.display_title)}</b></div>"
-            f'<div class="meta">{_meta(c.source, c.date, c.language, c.url, lang)}</div>'
-            f'<div class="cols">{cols}</div></div>'
-        )
-    return "\n".join(blocks)
-
-
-def render_retrieved(passages: list[Passage], lang: str, label: str = "retrieved") -> str:
-    """Passages as found; ``label`` says what they are: being read, or (after an abstention)
-    the closest ones, which do not answer."""
-    items = "".join(
-        f'<div class="src"><div><b>{html.escape(p.display_title)}</b></div>'
-        f'<div class="meta">{_meta(p.source, p.date, p.language, p.url, lang)}</div>'
-        f"<div>{html.escape(p.text)}</div></div>"
-        for p in passages
-    )
-    # The closest passages after an abstention are the answer's final panel (class "closest").
-    return f'<div class="{label}"><p><i>{html.escape(t(label, lang))}</i></p>{items}</div>'
-
-
-def turn_panel(turn: dict[str, Any] | None, lang: str) -> str:
-    """The sources panel of an answered turn: its citations, or after an abstention the
-    closest passages, labelled as not answering."""
-    if not turn:
-        return ""
-    if turn.get("citations"):
-        return render_citations([Citation(**c) for c in turn["citations"]], lang)
-    if turn.get("closest"):
-        return render_retrieved([Passage(**p) for p in turn["closest"]], lang, "closest")
-    return render_citations([], lang)
-
-
-def render_status(bot: Assistant, lang: str | None) -> str:
-    ui_lang = lang or "en"
-    parts = [f"**{t('backend', ui_lang)}:** {bot.backend}"]
-    if lang:
-        parts.append(f"**{t('detected', ui_lang)}:** {language_label(lang)} (`{lang}`)")
-    return " · ".join(parts)
-
-
-def _citation_dicts(citations: list[Citation]) -> list[dict[str, Any]]:
-    """Citations as plain dicts, the form Gradio keeps in the session state."""
-    return [c.__dict__.copy() for c in citations]
-
-
 def build_app(bot: Assistant) -> Any:
     import gradio as gr
 
-    def chrome(lang: str) -> tuple[Any, ...]:
-        """Interface texts that follow the asker's language."""
+    def chrome(lang: str, started: bool = True) -> tuple[Any, ...]:
+        """Interface texts that follow the asker's language; the examples stay open until a
+        chat has ``started``."""
         return (
             gr.update(value=f"## {t('title', lang)}\n{t('subtitle', lang)}"),
             gr.update(placeholder=t("placeholder", lang)),
@@ -200,6 +75,8 @@ def build_app(bot: Assistant) -> Any:
             gr.update(placeholder=t("chat_title", lang)),
             gr.update(value=t("rename", lang)),
             gr.update(value=t("delete_chat", lang)),
+            gr.update(label=t("sources", lang)),
+            gr.update(label=t("examples", lang), open=not started),
         )
 
     def respond(message: str, chat: list[dict[str, Any]] | None, turns: list[dict[str, Any]],
@@ -210,7 +87,7 @@ def build_app(bot: Assistant) -> Any:
         if not (message or "").strip():
             # Nothing to ask: no empty bubble, a hint where the status is.
             yield (chat, sources_html, "⚠️ " + t("error_empty", lang), turns, lang, "",
-                   *chrome(lang))
+                   *chrome(lang, started=bool(chat)))
             return
         shown = html.escape(message or "")
         chat.append({"role": "user", "content": shown})
@@ -241,7 +118,7 @@ def build_app(bot: Assistant) -> Any:
                 elif isinstance(event, Answer):
                     chat[-1]["content"] = linkify(event.text, event.citations)
                     turns.append({"question": question, "answer": event.text,
-                                  "language": lang, "citations": _citation_dicts(event.citations),
+                                  "language": lang, "citations": citation_dicts(event.citations),
                                   "closest": [p.__dict__.copy() for p in event.passages[:3]]
                                   if event.abstained else []})
                     sources_html = turn_panel(turns[-1], lang)
@@ -272,19 +149,20 @@ def build_app(bot: Assistant) -> Any:
                     # Said in the page's language; the original stays, the log has the cause.
                     log.warning("translating citation [%d] failed: %s", number, exc)
                     c.translation = "⚠️ " + t("error", target)
-        last["citations"] = _citation_dicts(citations)
+        last["citations"] = citation_dicts(citations)
         return render_citations(citations, target), turns
 
     def clear(lang: str) -> tuple[Any, ...]:
         """A new chat in the interface language the page has now."""
-        return ([], "", render_status(bot, None), [], lang, "", *chrome(lang))
+        return ([], "", render_status(bot, None), [], lang, "", *chrome(lang, started=False))
 
     with gr.Blocks(title="Vietnam – Korea relations assistant") as demo:
         turns_state = gr.State([])
         lang_state = gr.State("en")
-        # The conversations are kept in the browser (localStorage), so a reload keeps them;
-        # they never leave the machine they were typed on (assistant/conversations.py).
-        saved = gr.BrowserState(conversations.empty(), storage_key="vietnam-korea-chat")
+        # The conversations are kept in the browser (localStorage), so a reload keeps them and
+        # they never leave the machine they were typed on; or, with ASSISTANT_CHAT_HISTORY_DB,
+        # on the server, the browser keeping only its key (assistant/conversations.py).
+        saved = gr.BrowserState(None, storage_key="vietnam-korea-chat")
         with gr.Sidebar(open=False, elem_id="sidebar"):
             new_btn = gr.Button(t("new_chat", "en"), size="sm", elem_id="new-chat")
             chat_list = gr.Radio([], label=t("chats", "en"), elem_id="chats")
@@ -308,39 +186,10 @@ def build_app(bot: Assistant) -> Any:
                     stop = gr.Button(t("stop", "en"), variant="stop", scale=1, elem_id="stop",
                                      visible=False)
                 clear_btn = gr.Button(t("clear", "en"), elem_id="clear", size="sm")
-                gr.Examples(EXAMPLES, inputs=box, label=t("examples", "en"))
-                if bot.settings.allow_uploads:
-                    with gr.Accordion(t("documents", "en"), open=False, elem_id="documents"):
-                        gr.Markdown(t("documents_help", "en"))
-                        files = gr.File(file_count="multiple", file_types=UPLOAD_TYPES,
-                                        elem_id="upload", label=t("documents", "en"))
-                        upload_status = gr.Markdown(elem_id="upload-status")
-                        rows, choices = listing(bot)
-                        indexed = gr.Dataframe(rows, headers=DOC_HEADERS,
-                                               interactive=False, elem_id="indexed",
-                                               label=t("indexed", "en"))
-                        with gr.Row():
-                            removable = gr.Dropdown(choices, show_label=False,
-                                                    elem_id="removable", scale=3)
-                            remove = gr.Button(t("remove", "en"), size="sm", scale=1,
-                                               elem_id="remove")
-                    # Gradio finds its progress bar by this default value.
-                    def upload(f: Any, lang: str,
-                               bar: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-                        """Index the uploaded files; the status shows a bar of chunks
-                        embedded, with its rate, while it works."""
-                        return add_documents(bot, f, lang, progress=lambda done, total: bar(
-                            (done, total), desc=t("indexing", lang), unit="chunks"))
-
-                    files.upload(upload, inputs=[files, lang_state],
-                                 outputs=[upload_status, indexed, removable, files],
-                                 concurrency_limit=1, concurrency_id="model",
-                                 api_visibility="private")
-                    remove.click(lambda path, lang: remove_upload(bot, path, lang),
-                                 inputs=[removable, lang_state],
-                                 outputs=[upload_status, indexed, removable],
-                                 api_visibility="private")
-            with gr.Column(scale=2):
+            # A section of its own, folded on request: on a phone the columns stack and the
+            # sources come right under the answer, above the examples and documents.
+            with gr.Column(scale=2, elem_id="sources-col"), gr.Accordion(
+                    t("sources", "en"), open=True, elem_id="sources-section") as sources_section:
                 sources = gr.HTML(elem_id="sources")
 
                 @gr.render(inputs=[turns_state])
@@ -359,9 +208,15 @@ def build_app(bot: Assistant) -> Any:
                             inputs=[turns_state, lang_state], outputs=[sources, turns_state],
                             concurrency_limit=1, concurrency_id="model", api_visibility="private",
                         )
+        # Folded away once a chat has begun (a phone has no room to spare).
+        with gr.Accordion(t("examples", "en"), open=True, elem_id="examples") as examples:
+            gr.Examples(EXAMPLES, inputs=box, label="")
+        if bot.settings.allow_uploads:
+            documents_section(bot, lang_state)
 
         outputs = [chatbot, sources, status, turns_state, lang_state, box, header, box, send,
-                   clear_btn, stop, new_btn, title_box, rename_btn, delete_btn]
+                   clear_btn, stop, new_btn, title_box, rename_btn, delete_btn,
+                   sources_section, examples]
         listed = [saved, chat_list]
         controls = [box, send, stop, clear_btn, new_btn, chat_list, rename_btn, delete_btn]
 
@@ -404,20 +259,23 @@ def build_app(bot: Assistant) -> Any:
                 turns = turns[:-1]
             yield from respond(question, chat[:asked[-1]], turns, lang)
 
-        def store_of(stored: object) -> conversations.Store:
-            return conversations.migrate(stored, frozenset(ui_texts()))
+        keeper = (conversations.ServerStore(bot.settings.chat_history_db, frozenset(ui_texts()))
+                  if bot.settings.chat_history_db else
+                  conversations.BrowserStore(frozenset(ui_texts())))
 
-        def listing_of(store: conversations.Store) -> tuple[Any, Any]:
-            return store, gr.update(choices=conversations.choices(store),
-                                    value=store["current"], label=t("chats", store["lang"]))
+        def listing_of(held: object, store: conversations.Store) -> tuple[Any, Any]:
+            """What the browser keeps, and the sidebar's list."""
+            return keeper.keep(held, store), gr.update(
+                choices=conversations.choices(store), value=store["current"],
+                label=t("chats", store["lang"]))
 
         def keep(chat: list[dict[str, Any]] | None, turns: list[dict[str, Any]], lang: str,
-                 stored: object) -> tuple[Any, Any]:
+                 held: object) -> tuple[Any, Any]:
             """The page's conversation saved as the current chat (an emptied one is dropped)."""
-            return listing_of(conversations.save(store_of(stored), list(chat or []),
-                                                 list(turns or []), lang))
+            return listing_of(held, conversations.save(keeper.open(held), list(chat or []),
+                                                       list(turns or []), lang))
 
-        def shown(store: conversations.Store) -> tuple[Any, ...]:
+        def shown(held: object, store: conversations.Store) -> tuple[Any, ...]:
             """The page showing the store's current chat (or a new one), in its language. The
             question box is left alone: what someone typed meanwhile stays."""
             lang = store["lang"]
@@ -428,25 +286,25 @@ def build_app(bot: Assistant) -> Any:
             ui = lang if lang in ui_texts() else store["lang"]
             return (messages, turn_panel(turns[-1] if turns else None, ui),
                     render_status(bot, lang if messages else None), turns, ui, gr.update(),
-                    *chrome(ui), *listing_of(store))
+                    *chrome(ui, started=bool(messages)), *listing_of(held, store))
 
-        def restore(stored: object) -> tuple[Any, ...]:
+        def restore(held: object) -> tuple[Any, ...]:
             """The chats this browser had before the reload; the last one open."""
-            return shown(store_of(stored))
+            return shown(held, keeper.open(held))
 
-        def open_chat(chat_id: str | None, stored: object) -> tuple[Any, ...]:
-            return shown(conversations.select(store_of(stored), chat_id))
+        def open_chat(chat_id: str | None, held: object) -> tuple[Any, ...]:
+            return shown(held, conversations.select(keeper.open(held), chat_id))
 
-        def new_chat(stored: object, lang: str) -> tuple[Any, ...]:
-            return shown(dict(conversations.new(store_of(stored)), lang=lang))
+        def new_chat(held: object, lang: str) -> tuple[Any, ...]:
+            return shown(held, dict(conversations.new(keeper.open(held)), lang=lang))
 
-        def rename_chat(title: str, stored: object) -> tuple[Any, ...]:
-            store = store_of(stored)
-            return (*listing_of(conversations.rename(store, store["current"], title)), "")
+        def rename_chat(title: str, held: object) -> tuple[Any, ...]:
+            store = keeper.open(held)
+            return (*listing_of(held, conversations.rename(store, store["current"], title)), "")
 
-        def delete_chat(stored: object) -> tuple[Any, ...]:
-            store = store_of(stored)
-            return shown(conversations.delete(store, store["current"]))
+        def delete_chat(held: object) -> tuple[Any, ...]:
+            store = keeper.open(held)
+            return shown(held, conversations.delete(store, store["current"]))
 
         runs = []
         for trigger in (box.submit, send.click, chatbot.retry):

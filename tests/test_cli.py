@@ -217,7 +217,7 @@ def test_an_abstention_shows_the_closest_passages_labelled(
         make_assistant: Callable[..., Any], tiny_corpus: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
     from assistant.cli import _print_answer
-    from assistant.web import render_retrieved
+    from assistant.web_html import render_retrieved
 
     bot = make_assistant(generator=FakeScriptedLLM(["NOT_IN_SOURCES"]))
     bot.ingest([tiny_corpus])

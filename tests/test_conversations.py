@@ -72,3 +72,29 @@ def test_the_list_is_bounded() -> None:
         store = conv.save(conv.new(store), _chat(f"question {n}"), [], "en")
     titles = [t for t, _ in conv.choices(store)]
     assert len(titles) == conv.MAX_CHATS and titles[0] == f"question {conv.MAX_CHATS + 4}"
+
+
+def test_server_store_keeps_each_browsers_chats_under_its_own_key(tmp_path: Any) -> None:
+    keeper = conv.ServerStore(tmp_path / "chats.sqlite3", LANGS)
+    held: object = None  # a browser that holds nothing yet
+    store = keeper.open(held)
+    assert store == conv.empty()
+    held = keeper.keep(held, conv.save(store, _chat("first question"), [], "vi"))
+    assert isinstance(held, dict) and set(held) == {"client"}  # only the key is in the browser
+    other = keeper.keep(None, conv.save(conv.empty(), _chat("someone else"), [], "en"))
+    assert other != held
+    # A new process on the same file finds both, each under its own key.
+    again = conv.ServerStore(tmp_path / "chats.sqlite3", LANGS)
+    assert conv.choices(again.open(held))[0][0] == "first question"
+    assert again.open(held)["lang"] == "vi"
+    assert conv.choices(again.open(other))[0][0] == "someone else"
+    # A forged or malformed key reads nothing and gets a fresh key.
+    for bad in ({"client": "../../etc"}, {"client": 5}, "x"):
+        assert again.open(bad) == conv.empty()
+        assert again.keep(bad, conv.empty()) not in (held, other)
+
+
+def test_browser_store_is_the_store_itself() -> None:
+    keeper = conv.BrowserStore(LANGS)
+    store = conv.save(conv.empty(), _chat("q"), [], "ko")
+    assert keeper.keep(None, store) is store and keeper.open(store) == store

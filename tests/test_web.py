@@ -183,11 +183,18 @@ def test_chat_in_two_languages_sources_translate_abstain_and_xss(
     assert chat.external == [], chat.external
 
 
-def test_two_people_chat_at_once(browser: Any, app_url: str, tmp_path: Path) -> None:
+def test_four_people_chat_at_once(browser: Any, app_url: str, tmp_path: Path) -> None:
+    """Four browser sessions ask at once, in four languages: each is queued with its place
+    shown, and each gets its own answer, in its own language, with no error."""
+    others = [("en", "What bilateral trade target did Vietnam and Korea set for 2030?"),
+              ("id", "Berapa target perdagangan bilateral Vietnam dan Korea pada tahun 2030?")]
     first, second = Chat(browser, app_url), Chat(browser, app_url)
+    more = [Chat(browser, app_url) for _ in others]
     first.submit(VI_Q)
     second.submit(RU_Q)  # queued behind the first: the local model answers one at a time
-    # The second person sees their place in the queue, not a frozen page.
+    for chat, (_, question) in zip(more, others, strict=True):
+        chat.submit(question)
+    # The others see their place in the queue, not a frozen page.
     second.page.wait_for_function("() => /queue: \\d+\\/\\d+/.test(document.body.innerText)",
                                   timeout=60_000)
     vi = first.wait_answer()
@@ -196,6 +203,10 @@ def test_two_people_chat_at_once(browser: Any, app_url: str, tmp_path: Path) -> 
     assert answer_language(ru, "?") == "ru" and "150" in ru, ru
     assert "tiếng Việt" in first.page.inner_text("#status")
     assert "русский" in second.page.inner_text("#status")
+    for chat, (lang, _) in zip(more, others, strict=True):
+        text = chat.wait_answer()
+        assert not text.startswith("⚠️") and answer_language(text, "?") == lang, text
+        assert f"({lang})" in chat.page.inner_text("#status")
     first.shot(_screens(tmp_path), "parallel-1")
     second.shot(_screens(tmp_path), "parallel-2")
 

@@ -14,7 +14,7 @@ from assistant.answer import Citation
 from assistant.errors import InputError
 from assistant.texts import prompt_data, t
 from assistant.uploads import add_documents, remove_upload, uploads_dir
-from assistant.web import input_problem, linkify, render_citations, turn_of
+from assistant.web_html import input_problem, linkify, render_citations, turn_of
 
 CLAIMED = ["en", "ru", "id", "vi", "ko", "zh", "ja", "fr", "de", "es", "th"]
 
