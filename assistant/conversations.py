@@ -22,9 +22,10 @@ import re
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from .sqlitedb import connection
 
 VERSION = 2
 MAX_CHATS = 50  # localStorage holds a few MB per site; the oldest chats go first
@@ -143,14 +144,8 @@ class ServerStore:
             db.execute("CREATE TABLE IF NOT EXISTS chats (client TEXT PRIMARY KEY, "
                        "store TEXT NOT NULL, updated REAL NOT NULL)")
 
-    @contextlib.contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30)
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+    def _db(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return connection(self.path)
 
     @staticmethod
     def key(held: object) -> str:

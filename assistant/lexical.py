@@ -15,9 +15,11 @@ import math
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from .sqlitedb import connection
 
 # A word ends where its script changes: "APECは" and "kuotaと" hold the Latin words "apec"
 # and "kuota", which the bigrams of a mixed run would hide.
@@ -81,14 +83,8 @@ class LexicalIndex:
                 "CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5(t, tokenize='ascii');"
                 "CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(terms, 'row');")
 
-    @contextlib.contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30)
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+    def _db(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return connection(self.path)
 
     def ids(self) -> set[str]:
         with self._db() as db:

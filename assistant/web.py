@@ -210,7 +210,8 @@ def build_app(bot: Assistant) -> Any:
                         )
         # Folded away once a chat has begun (a phone has no room to spare).
         with gr.Accordion(t("examples", "en"), open=True, elem_id="examples") as examples:
-            gr.Examples(EXAMPLES, inputs=box, label="")
+            # The section's label says "Examples" in the page's language; no second one.
+            gr.Examples(EXAMPLES, inputs=box).dataset.show_label = False
         if bot.settings.allow_uploads:
             documents_section(bot, lang_state)
 

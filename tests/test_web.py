@@ -16,12 +16,9 @@ from assistant import Assistant
 from assistant.checks import answer_language
 from assistant.texts import message
 
-from .conftest import CORPUS, REPO, free_port
+from .conftest import CHROMIUM, CORPUS, REPO, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 VI_Q = "Việt Nam và Hàn Quốc đặt mục tiêu kim ngạch thương mại song phương bao nhiêu vào năm 2030?"
 RU_Q = "Какой объём двусторонней торговли Вьетнам и Корея хотят достичь к 2030 году?"
 ANSWER_TIMEOUT_MS = 240_000
@@ -45,16 +42,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     launch(bot, host="127.0.0.1", port=port, block=False)
     url = f"http://127.0.0.1:{port}/"
     yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Chat:
@@ -94,6 +81,13 @@ class Chat:
         self.page.wait_for_selector(FINAL, state="detached", timeout=ANSWER_TIMEOUT_MS)
         self.page.wait_for_selector(FINAL, timeout=ANSWER_TIMEOUT_MS)
         self.page.wait_for_timeout(300)
+        return self.bot_messages()[-1]
+
+    def wait_done(self) -> str:
+        """The last answer, once the page is idle again (Send back) with its final sources:
+        for a page whose answer may have finished while another page was being watched."""
+        self.page.wait_for_selector("#send", state="visible", timeout=ANSWER_TIMEOUT_MS)
+        self.page.wait_for_selector(FINAL, timeout=ANSWER_TIMEOUT_MS)
         return self.bot_messages()[-1]
 
     def ask_expecting_error(self, question: str) -> str:
@@ -204,7 +198,7 @@ def test_four_people_chat_at_once(browser: Any, app_url: str, tmp_path: Path) ->
     assert "tiếng Việt" in first.page.inner_text("#status")
     assert "русский" in second.page.inner_text("#status")
     for chat, (lang, _) in zip(more, others, strict=True):
-        text = chat.wait_answer()
+        text = chat.wait_done()
         assert not text.startswith("⚠️") and answer_language(text, "?") == lang, text
         assert f"({lang})" in chat.page.inner_text("#status")
     first.shot(_screens(tmp_path), "parallel-1")

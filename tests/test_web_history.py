@@ -15,7 +15,7 @@ import pytest
 from assistant import Assistant
 from tests.conftest import CORPUS, REPO, free_port
 from tests.fakes import FakeHashEmbedding, FakeScriptedLLM
-from tests.test_web import ARGS, CHROMIUM, Chat
+from tests.test_web import Chat
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 QUESTION = "When did Vietnam and the Republic of Korea establish diplomatic ties?"
@@ -37,16 +37,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     running = launch(bot, host="127.0.0.1", port=port, block=False)
     yield f"http://127.0.0.1:{port}/", db
     running.should_exit = True
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_chats_kept_on_the_server_survive_a_reload_and_stay_per_browser(
