@@ -70,15 +70,25 @@ def _chat(value: dict[str, Any]) -> dict[str, Any]:
         value.get("title") or title_of(chat)), "chat": chat, "turns": _turns(value.get("turns"))}
 
 
+def bubble_text(content: object) -> str:
+    """A chat message's text as stored: Gradio 6 hands messages back as a list of parts
+    (``[{"type": "text", "text": ...}]``), what was sent as a string."""
+    if isinstance(content, list):
+        return "".join(str(p.get("text", "")) if isinstance(p, dict) else str(p)
+                       for p in content)
+    return str(content or "")
+
+
+def plain_text(content: object) -> str:
+    """A chat message's text as the asker reads it: tags dropped, entities decoded."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", bubble_text(content))).split())
+
+
 def title_of(chat: list[dict[str, Any]]) -> str:
-    """The first question, as the asker typed it (unescaped, tags dropped), shortened."""
+    """The first question, as the asker typed it, shortened."""
     for message in chat:
         if message.get("role") == "user":
-            content = message.get("content")
-            if isinstance(content, list):  # Gradio 6 hands messages back as parts
-                content = "".join(str(p.get("text", "")) if isinstance(p, dict) else str(p)
-                                  for p in content)
-            text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", str(content))).split())
+            text = plain_text(message.get("content"))
             return text if len(text) <= TITLE_CHARS else text[:TITLE_CHARS - 1] + "…"
     return ""
 

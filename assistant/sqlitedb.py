@@ -1,6 +1,6 @@
 """One SQLite connection per use: opened, committed on success (rolled back on error), and
-closed. The lexical index and the server-side chat store use it; SQLite's own locking lets
-several threads and processes share one file."""
+closed. The lexical index, the translation cache and the server-side chat store use it;
+SQLite's own locking lets several threads and processes share one file."""
 
 from __future__ import annotations
 

@@ -15,12 +15,12 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from . import answer, names, repairs, texts
 from .answer import Citation
+from .sqlitedb import connection
 from .stages import Budget
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class TranslationStore:
         try:
             if not self._ready:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._lock, closing(sqlite3.connect(self.path, timeout=5)) as db, db:
+            with self._lock, connection(self.path, timeout=5) as db:
                 if not self._ready:
                     db.execute("CREATE TABLE IF NOT EXISTS translations "
                                "(key TEXT PRIMARY KEY, translation TEXT NOT NULL)")

@@ -13,12 +13,12 @@ from typing import Any
 
 from . import conversations
 from .answer import Answer, Citation
+from .conversations import bubble_text
 from .errors import AssistantError, InputError
 from .service import Assistant, Delta, Sources, Step
 from .texts import t, ui_texts
 from .uploads import documents_section
 from .web_html import (
-    bubble_text,
     citation_dicts,
     input_problem,
     linkify,

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from .answer import Citation
+from .conversations import plain_text
 from .errors import InputError
 from .retrieve import Passage
 from .service import Assistant
@@ -35,27 +36,14 @@ def linkify(text: str, citations: list[Citation] | None = None) -> str:
     return re.sub(r"\[(\d+)\]", link, html.escape(text))
 
 
-def bubble_text(content: object) -> str:
-    """A chat message's text as stored: Gradio 6 hands messages back as a list of parts
-    (``[{"type": "text", "text": ...}]``), what was sent as a string."""
-    if isinstance(content, list):
-        return "".join(str(p.get("text", "")) if isinstance(p, dict) else str(p)
-                       for p in content)
-    return str(content or "")
-
-
-def _plain(content: object) -> str:
-    """A chat bubble's text as the asker reads it: tags dropped, entities decoded."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", bubble_text(content))).split())
-
-
 def turn_of(chat: list[dict[str, Any]], turns: list[dict[str, Any]],
             index: int) -> dict[str, Any] | None:
     """The answered turn shown by chat message ``index``: an answer bubble matched to its
     turn by the question before it and its own text (a stopped or failed answer has none)."""
     if not (0 < index < len(chat)) or chat[index].get("role") != "assistant":
         return None
-    shown, asked = _plain(chat[index].get("content")), _plain(chat[index - 1].get("content"))
+    shown = plain_text(chat[index].get("content"))
+    asked = plain_text(chat[index - 1].get("content"))
     for turn in reversed(turns):
         if (" ".join(str(turn.get("question", "")).split()) == asked
                 and " ".join(str(turn.get("answer", "")).split()) == shown):
