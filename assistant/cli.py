@@ -181,6 +181,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
             for name, path in _eval_sets(args)]
     bot = Assistant()
     bot.sync_corpus()
+    # Every question is measured as a first-time asker meets it: no translation remembered
+    # from an earlier run (the search pivot's, or a citation's) makes it faster or cheaper.
+    bot.translator.store = None
     out = Path(args.out)
     reports: dict[str, dict[str, Any]] = {}
     code = 0
@@ -189,6 +192,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for name, items in sets:
         gate = not args.no_gate and name == gated
         sub = argparse.Namespace(**{**vars(args), "out": str(out / name), "no_gate": not gate})
+        bot.translator.forget()
         if args.retrieval_only:
             code = _retrieval_eval(sub, bot, items) or code
             continue

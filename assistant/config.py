@@ -82,6 +82,11 @@ class Settings(BaseSettings):
     # Below this cosine similarity no passage is relevant enough to try an answer.
     relevance_floor: float = Field(default=0.77, ge=0.0, le=1.0)
     retry_on_problems: bool = True
+    # Search with the question and its English translation by the model (remembered on disk
+    # by content, so a repeated question costs nothing). The embedder links a Japanese or
+    # Thai question to a Russian passage less well than an English one. The translation is
+    # one of the answer's model calls (``max_model_calls``).
+    pivot_query: bool = False
     # Stream the model's draft as it is written (marked as a draft; the checked answer may
     # replace it), instead of only the checked answer's text.
     stream_drafts: bool = False

@@ -166,8 +166,11 @@ class ChunkIndex:
                     "ASSISTANT_COLLECTION / ASSISTANT_VECTORSTORE_DIR to a separate index."
                 )
             return collection
+        # search_ef 128 (Chroma's default is 10): the retriever asks for its candidates of
+        # every language at once, and a wider beam keeps the approximate top close to exact.
         return self.client.create_collection(
-            name, metadata={EMBEDDER_KEY: fingerprint, "hnsw:space": "cosine"}
+            name, metadata={EMBEDDER_KEY: fingerprint, "hnsw:space": "cosine",
+                            "hnsw:search_ef": 128}
         )
 
     @staticmethod
@@ -196,6 +199,11 @@ class ChunkIndex:
             return int(self.collection.count())
 
     @property
+    def writes(self) -> int:
+        """How many times this process changed the store."""
+        return self._revision
+
+    @property
     def revision(self) -> tuple[int, int]:
         """Changes whenever this process writes or the stored count changes."""
         return (self._revision, self.count())
@@ -219,6 +227,38 @@ class ChunkIndex:
             ]
             if len(got["ids"]) < PAGE:
                 return chunks
+
+    def ids(self) -> list[str]:
+        """Every chunk id, read in pages without texts or vectors."""
+        ids: list[str] = []
+        while True:
+            with store_errors(self.settings):
+                got = self.collection.get(include=[], limit=PAGE, offset=len(ids))
+            ids += got["ids"]
+            if len(got["ids"]) < PAGE:
+                return ids
+
+    def chunks(self, ids: Iterable[str]) -> list[StoredChunk]:
+        """The stored chunks (text and metadata) with these ids, in pages."""
+        wanted = list(ids)
+        found: list[StoredChunk] = []
+        for start in range(0, len(wanted), PAGE):
+            with store_errors(self.settings):
+                got = self.collection.get(ids=wanted[start:start + PAGE],
+                                          include=["documents", "metadatas"])
+            found += [StoredChunk(id=i, text=t or "", metadata=dict(m or {}))
+                      for i, t, m in zip(got["ids"], got["documents"], got["metadatas"],
+                                         strict=True)]
+        return found
+
+    def nearest(self, embedding: list[float], n: int) -> list[tuple[str, float, str]]:
+        """Chroma's approximate nearest ``n`` chunks: (id, cosine similarity, language)."""
+        with store_errors(self.settings):
+            got = self.collection.query(query_embeddings=[embedding], n_results=n,
+                                        include=["distances", "metadatas"])
+        return [(i, 1.0 - float(d), str((m or {}).get("language", "")))
+                for i, d, m in zip(got["ids"][0], got["distances"][0], got["metadatas"][0],
+                                   strict=True)]
 
     def require_nonempty(self) -> None:
         if self.count() == 0:

@@ -12,6 +12,7 @@ step.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -19,12 +20,13 @@ from typing import Any, Literal
 import numpy as np
 
 from .answer_type import can_answer, expected_answer_type
-from .index import ChunkIndex, StoredChunk, lexical_path, store_errors
+from .index import ChunkIndex, StoredChunk, lexical_path
 from .lexical import LexicalIndex, tokenize
 
 Mode = Literal["dense", "dense+lang", "dense+lang+bm25", "hybrid"]
 MODES: tuple[Mode, ...] = ("dense", "dense+lang", "dense+lang+bm25", "hybrid")
 MIN_POOL = 5
+REVISION_CHECK_S = 0.5
 
 
 @dataclass
@@ -91,6 +93,11 @@ def standalone_query(question: str, history: Sequence[tuple[str, str]] | None) -
 
 
 class Retriever:
+    """Fused retrieval over a ChunkIndex. Up to ``memory_limit`` chunks, every chunk and its
+    vector is held in memory and dense search is exact. Above it nothing is loaded at
+    start-up: dense search is one query to Chroma's ANN index and one to the lexical index,
+    each split by language afterwards, and only the candidates' texts are read."""
+
     def __init__(
         self,
         index: ChunkIndex,
@@ -109,89 +116,118 @@ class Retriever:
         self._revision: tuple[int, int] | None = None
         self._chunks: list[StoredChunk] = []
         self._by_id: dict[str, StoredChunk] = {}
-        self._members: dict[str, list[int]] = {}
+        self._sizes: dict[str, int] = {}  # chunks per language
         self._matrix: np.ndarray | None = None
         self._rows: dict[str, np.ndarray] = {}
         self._idf_cache: tuple[Any, dict[str, float]] = (None, {})
+        self._checked = 0.0  # when the store's revision was last read (time.monotonic)
+
+    @property
+    def in_memory(self) -> bool:
+        return self._matrix is not None
 
     def _refresh(self) -> None:
+        # A large store's count costs ~10 ms at 100k chunks: another process's ingest is
+        # looked for at most every REVISION_CHECK_S; this process's own writes at once.
+        now = time.monotonic()
+        if (self._matrix is None and self._revision is not None and self._sizes
+                and self.index.writes == self._revision[0]
+                and now - self._checked < REVISION_CHECK_S):
+            return
+        self._checked = now
         revision = self.index.revision
         if revision == self._revision:
             return
         # Up to memory_limit chunks, dense search runs exactly over vectors loaded from the
         # store: 3 filtered Chroma queries cost ~13 ms here, the matrix product ~0.1 ms.
-        in_memory = self.index.count() <= self.memory_limit
-        self._chunks = self.index.all_chunks(with_embeddings=in_memory)
-        self._by_id = {c.id: c for c in self._chunks}
-        self._members = {}
-        for i, c in enumerate(self._chunks):
-            self._members.setdefault(str(c.metadata.get("language", "")), []).append(i)
+        self._matrix, self._rows, self._chunks, self._by_id = None, {}, [], {}
+        if revision[1] <= self.memory_limit:
+            self._chunks = self.index.all_chunks(with_embeddings=True)
+            self._by_id = {c.id: c for c in self._chunks}
+            current = set(self._by_id)
+        else:
+            current = set(self.index.ids())
         # The lexical index persists: only chunks it does not hold yet are tokenized.
         held = self.lexical.ids()
-        current = set(self._by_id)
         self.lexical.remove(held - current)
-        self.lexical.add((c.id, str(c.metadata.get("language", "")), c.text)
-                         for c in self._chunks if c.id not in held)
-        self._matrix = None
-        if in_memory and self._chunks:
+        new = [c for c in self._chunks if c.id not in held] if self._chunks else (
+            self.index.chunks(sorted(current - held)))
+        self.lexical.add((c.id, str(c.metadata.get("language", "")), c.text) for c in new)
+        if self._chunks:
+            members: dict[str, list[int]] = {}
+            for i, c in enumerate(self._chunks):
+                members.setdefault(str(c.metadata.get("language", "")), []).append(i)
             self._matrix = np.asarray([c.embedding for c in self._chunks], dtype=np.float32)
-            self._rows = {lang: np.asarray(rows) for lang, rows in self._members.items()}
+            self._rows = {lang: np.asarray(rows) for lang, rows in members.items()}
+            self._sizes = {lang: len(rows) for lang, rows in members.items()}
+        else:
+            self._sizes = self.lexical.languages()
         self._revision = revision
 
-    def _dense(self, embedding: list[float], n: int, language: str | None = None
-               ) -> dict[str, float]:
-        """Cosine similarity of the top ``n`` chunks (optionally of one language), by id."""
-        if self._matrix is not None:
-            rows = self._rows[language] if language is not None else np.arange(len(self._chunks))
-            sims = self._matrix[rows] @ np.asarray(embedding, dtype=np.float32)
+    def _chunk(self, chunk_id: str) -> StoredChunk:
+        return self._by_id[chunk_id]
+
+    def _load(self, ids: Sequence[str]) -> None:
+        """Read the texts of candidates not held yet (a large store holds none at start)."""
+        missing = [i for i in ids if i not in self._by_id]
+        if missing and self._matrix is None:
+            if len(self._by_id) + len(missing) > 10 * self.candidates * max(1, len(self._sizes)):
+                # Bounded: kept texts are dropped, except the ones asked for now.
+                self._by_id = {i: self._by_id[i] for i in ids if i in self._by_id}
+            self._by_id.update((c.id, c) for c in self.index.chunks(missing))
+
+    def _dense(self, embedding: list[float], n: int) -> dict[str | None, dict[str, float]]:
+        """Cosine similarity of the top ``n`` chunks overall (key None) and per language."""
+        if self._matrix is None:
+            # One ANN query, split by language: a filtered query per language is slow in
+            # Chroma. A language with no chunk among the nearest has no candidate.
+            stored = self._revision[1] if self._revision else n
+            found = self.index.nearest(embedding, min(stored, n * max(1, len(self._sizes))))
+            out: dict[str | None, dict[str, float]] = {None: {}}
+            for cid, sim, lang in found:
+                if len(out[None]) < n:
+                    out[None][cid] = sim
+                own = out.setdefault(lang, {})
+                if len(own) < n:
+                    own[cid] = sim
+            return out
+        query = np.asarray(embedding, dtype=np.float32)
+        out = {}
+        groups: list[tuple[str | None, np.ndarray]] = [(None, np.arange(len(self._chunks)))]
+        for group, rows in [*groups, *self._rows.items()]:
+            sims = self._matrix[rows] @ query
             # The top n without sorting every row (10k rows: ~6 ms sorted, <1 ms this way).
             top = np.argpartition(-sims, n - 1)[:n] if n < len(sims) else np.arange(len(sims))
             best = top[np.argsort(-sims[top], kind="stable")]
-            return {self._chunks[int(rows[i])].id: float(sims[i]) for i in best}
-        from llama_index.core.vector_stores.types import (
-            MetadataFilter,
-            MetadataFilters,
-            VectorStoreQuery,
-        )
-
-        filters = None
-        if language is not None:
-            filters = MetadataFilters(filters=[MetadataFilter(key="language", value=language)])
-        with store_errors(self.index.settings):
-            result = self.index.store.query(
-                VectorStoreQuery(query_embedding=embedding, similarity_top_k=n, filters=filters)
-            )
-        # ChromaVectorStore reports exp(-cosine distance); undo that to get cosine similarity.
-        return {
-            cid: 1.0 + math.log(max(sim, 1e-12))
-            for cid, sim in zip(result.ids or [], result.similarities or [], strict=True)
-        }
+            out[group] = {self._chunks[int(rows[i])].id: float(sims[i]) for i in best}
+        return out
 
     def scores(self, query: str, mode: Mode = "hybrid"
                ) -> tuple[dict[str, float], dict[str, float]]:
         """Fused score of every candidate chunk (higher is better) and its cosine similarity."""
         self._refresh()
-        if not self._chunks:
+        total = sum(self._sizes.values())
+        if not total:
             return {}, {}
-        n = min(self.candidates, len(self._chunks))
+        n = min(self.candidates, total)
         embedding = self.index.embedder.get_query_embedding(query)
+        dense_by_lang = self._dense(embedding, n)
         if mode == "dense":
-            dense_all = self._dense(embedding, n)
-            return dense_all, dense_all
+            return dense_by_lang[None], dense_by_lang[None]
         use_lexical = mode != "dense+lang"
         answer_type = expected_answer_type(query) if mode == "hybrid" else "other"
         fused: dict[str, float] = {}
         similarity: dict[str, float] = {}
-        overall = _stats(list(self._dense(embedding, n).values()), n)
-        lexical_overall = (self._lexical(query, n, None, len(self._chunks)) if use_lexical
-                           else ({}, 0.0, {}))
-        for lang, members in self._members.items():
-            dense = self._dense(embedding, n, language=lang)
+        overall = _stats(list(dense_by_lang[None].values()), n)
+        lexical = self._lexical(query, n) if use_lexical else {}
+        lexical_overall = lexical.get(None, ({}, 0.0, {}))
+        for lang, size in self._sizes.items():
+            dense = dense_by_lang.get(lang)
             if not dense:
                 continue
             similarity.update(dense)
             # A language with only a handful of chunks gives no usable spread of its own.
-            small = len(members) < MIN_POOL
+            small = size < MIN_POOL
             mean, std = overall if small else _stats(list(dense.values()), n)
             # Chunks outside the dense top n get the lowest score that was seen.
             unseen = (min(dense.values()) - mean) / std
@@ -199,36 +235,53 @@ class Retriever:
             lexical_z: dict[str, float] = {}
             zero_z = 0.0
             if use_lexical:
-                own = self._lexical(query, n, lang, len(members))
+                own = lexical.get(lang) or ({}, 0.0, {})
                 lexical_z, zero_z, _ = lexical_overall if small else own
                 candidates |= set(own[2])
             for cid in candidates:
                 score = (dense[cid] - mean) / std if cid in dense else unseen
                 score += self.bm25_weight * lexical_z.get(cid, zero_z)
-                if answer_type != "other" and can_answer(answer_type, self._by_id[cid].text):
-                    score += self.answer_type_boost
                 fused[cid] = score
+        if answer_type != "other":
+            self._load(list(fused))
+            for cid in fused:
+                if can_answer(answer_type, self._chunk(cid).text):
+                    fused[cid] += self.answer_type_boost
         return fused, similarity
 
-    def _lexical(self, query: str, n: int, language: str | None, members: int
-                 ) -> tuple[dict[str, float], float, dict[str, float]]:
-        """BM25 z-scores of the top ``n`` matches (of ``language``, or all), the z-score a
-        chunk without a match gets, and the raw scores. Standardised against the top ``n``
-        scores, where chunks without a match count as 0."""
-        top = self.lexical.top(query, n, language)
+    def _lexical(self, query: str, n: int
+                 ) -> dict[str | None, tuple[dict[str, float], float, dict[str, float]]]:
+        """BM25 per language (key None: over all chunks): the z-scores of the top ``n``
+        matches, the z-score a chunk without a match gets, and the raw scores. One FTS5 query
+        for every language at once, split afterwards: 4 queries cost 4 times as much."""
+        total = sum(self._sizes.values())
+        tops: dict[str | None, dict[str, float]] = {None: {}}
+        for cid, lang, score in self.lexical.top_with_language(
+                query, n * max(1, len(self._sizes))):
+            if len(tops[None]) < n:
+                tops[None][cid] = score
+            own = tops.setdefault(lang, {})
+            if len(own) < n:
+                own[cid] = score
+        return {lang: (*self._lexical_z(top, n, total if lang is None else self._sizes.get(
+            lang, 0)), top) for lang, top in tops.items()}
+
+    @staticmethod
+    def _lexical_z(top: dict[str, float], n: int, members: int) -> tuple[dict[str, float], float]:
+        """Standardised against the top ``n`` scores, where chunks without a match count
+        as 0."""
         values = list(top.values()) + [0.0] * max(0, min(n, members) - len(top))
         if not values:
-            return {}, 0.0, {}
+            return {}, 0.0
         mean, std = _stats(values, n)
-        return {cid: (v - mean) / std for cid, v in top.items()}, -mean / std, top
+        return {cid: (v - mean) / std for cid, v in top.items()}, -mean / std
 
     def retrieve(self, query: str, k: int = 5, mode: Mode = "hybrid") -> list[Passage]:
         scores, similarity = self.scores(query, mode)
         order = sorted(scores, key=lambda cid: (-scores[cid], cid))[:k]
-        return [
-            Passage.from_chunk(self._by_id[cid], scores[cid], similarity.get(cid, 0.0))
-            for cid in order
-        ]
+        self._load(order)
+        return [Passage.from_chunk(self._chunk(cid), scores[cid], similarity.get(cid, 0.0))
+                for cid in order]
 
     def lexical_overlap(self, query: str, text: str) -> float:
         """Summed IDF of the query's terms that ``text`` contains (corpus statistics)."""
@@ -247,7 +300,7 @@ class Retriever:
         """The stored vector of a chunk (when vectors are held in memory)."""
         self._refresh()
         chunk = self._by_id.get(chunk_id)
-        return chunk.embedding if chunk is not None else None
+        return chunk.embedding if chunk is not None and self.in_memory else None
 
 
 def _stats(values: list[float], n: int) -> tuple[float, float]:

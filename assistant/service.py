@@ -219,14 +219,19 @@ class Assistant:
         question = self.check_question(question)
         if k is not None and k < 1:
             raise InputError(f"k must be at least 1 (got {k}).")
-        return self._search(standalone_query(question, self.thread(question, history)), k, mode)
+        budget = Budget(1, time.perf_counter() + self.settings.answer_deadline_s)
+        query, _ = self._query(question, self.question_language(question, history),
+                               self.thread(question, history), budget)
+        return self._search(query, k, mode)
 
     def _search(self, query: str, k: int | None = None, mode: Mode | None = None
                 ) -> list[Passage]:
-        self.index.require_nonempty()
-        return self.retriever.retrieve(
+        found = self.retriever.retrieve(
             query, k=k or self.settings.top_k, mode=mode or self.settings.retrieval
         )
+        if not found:
+            self.index.require_nonempty()  # counted only now: a count costs ~10 ms at 100k
+        return found
 
     # -- answering ----------------------------------------------------------------------------
 
@@ -310,8 +315,22 @@ class Assistant:
         language, thread = self._conversation(question, history,
                                               keep=self.settings.history_turns)
         budget = Budget(self.settings.max_model_calls, started + self.settings.answer_deadline_s)
-        return Run(question=question, language=language, history=thread,
-                   query=standalone_query(question, thread), started=started, budget=budget)
+        query, pivot = self._query(question, language, thread, budget)
+        run = Run(question=question, language=language, history=thread, query=query,
+                  started=started, budget=budget)
+        if pivot:
+            run.trace.append("pivot: the question translated into English for search")
+        return run
+
+    def _query(self, question: str, language: str, thread: list[tuple[str, str]],
+               budget: Budget) -> tuple[str, bool]:
+        """The search query, and whether it carries the question's English translation
+        (``pivot_query``; within the budget, a remembered translation costs nothing)."""
+        if self.settings.pivot_query and language != "en":
+            english = self.translator.within(question, "en", budget)
+            if english and english.strip() and english.strip() != question.strip():
+                return standalone_query(f"{question}\n{english.strip()}", thread), True
+        return standalone_query(question, thread), False
 
     def _select_evidence(self, run: Run) -> str | None:
         """The spans the model will read; a reason to abstain without asking it, if any."""

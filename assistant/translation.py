@@ -79,6 +79,10 @@ class Translator:
         self.store = store
         self._memory: dict[tuple[str, str], str] = {}
 
+    def forget(self) -> None:
+        """Drop the translations held in memory (those on disk stay)."""
+        self._memory.clear()
+
     def remembered(self, text: str, language: str) -> bool:
         key = (text, language)
         if key in self._memory:

@@ -1005,3 +1005,31 @@ def test_a_name_no_article_mentions_is_sent_back(bot_with: Callable[..., Assista
     # "Emmanuel" opens the sentence, where a capital says nothing; "Macron" is caught.
     assert any("Macron: not in the cited sources" in step for step in answer.trace)
     assert "Macron" in bot.llm.calls[1][-1].content
+
+
+def test_pivot_query_searches_with_the_english_translation_within_the_budget(
+        bot_with: Callable[..., Assistant]) -> None:
+    """With ``pivot_query`` the question's English translation joins the search query; it is
+    one of the answer's model calls, and a remembered one costs nothing."""
+    probe = bot_with()
+    n = _trade_number(probe)
+    answer_vi = f"Việt Nam và Hàn Quốc muốn đạt 150 tỷ USD thương mại vào năm 2030 [{n}]."
+    bot = bot_with(TRADE_Q, answer_vi, answer_vi, pivot_query=True)
+    first = bot.ask(VI_TRADE_Q)
+    translate_prompt = bot.llm.calls[0][-1].content
+    assert VI_TRADE_Q in translate_prompt and "English" in translate_prompt
+    # The model answers the asker's own question; the translation only searched.
+    assert VI_TRADE_Q in bot.llm.calls[1][-1].content
+    assert TRADE_Q not in bot.llm.calls[1][-1].content
+    assert first.model_calls == 2 and any(t.startswith("pivot") for t in first.trace)
+    assert "150 tỷ USD" in first.text and not first.abstained
+    again = bot.ask(VI_TRADE_Q)
+    assert again.model_calls == 1 and len(bot.llm.calls) == 3
+
+
+def test_pivot_query_is_not_asked_for_english_or_when_off(
+        bot_with: Callable[..., Assistant]) -> None:
+    bot = bot_with(pivot_query=True)
+    assert bot.retrieve(TRADE_Q) and bot.llm.calls == []
+    off = bot_with()
+    assert off.retrieve(VI_TRADE_Q) and off.llm.calls == []

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant import lexical
 from assistant.chunking import (
     candidate_spans,
     chunk_text,
@@ -176,6 +177,22 @@ def test_the_lexical_index_ranks_persists_and_updates(tmp_path: Path) -> None:
     assert "a" not in index.top("150 trade", 3) and index.ids() == {"b", "c", "d"}
     idf = index.idf("tourism grew 무역")
     assert set(idf) >= {"tourism", "grew", "무역"} and all(v > 0 for v in idf.values())
+
+
+def test_a_lexical_query_scores_a_bounded_number_of_chunks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Common words are dropped from the OR query once the chunks they would make it score
+    pass MAX_POSTINGS; the rarest word always stays, and a small corpus keeps every word."""
+    index = LexicalIndex(tmp_path / "lexical.sqlite3")
+    index.add([(f"k{i}", "en", "korea trade news") for i in range(40)]
+              + [("apec", "en", "korea hosts apec"), ("quoc", "en", "apec in phu quoc")])
+    everything = index.top_with_language("korea apec", 50)
+    assert len(everything) == 42 and [c for c, _, _ in everything][:2] == ["apec", "quoc"]
+    monkeypatch.setattr(lexical, "MAX_POSTINGS", 10)
+    pruned = index.top_with_language("korea apec", 50)
+    assert {c for c, _, _ in pruned} == {"apec", "quoc"}  # "korea" (41 chunks) was dropped
+    assert {c for c, _, _ in index.top_with_language("korea", 50)} == {
+        f"k{i}" for i in range(40)} | {"apec"}  # the only word stays, however common
 
 
 def test_token_counting_works_offline_without_an_assistant(tmp_path: Path) -> None:

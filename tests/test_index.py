@@ -24,6 +24,7 @@ from assistant import Assistant
 from assistant.chunking import chunk_text
 from assistant.corpus import iter_files, load_document
 from assistant.errors import EmbedderMismatchError, EmptyIndexError, InputError, ModelError
+from assistant.retrieve import REVISION_CHECK_S
 
 from .conftest import CORPUS
 
@@ -208,6 +209,42 @@ def test_empty_index_and_bad_questions(make_assistant: Factory) -> None:
         bot.retrieve("   ")
     with pytest.raises(InputError, match="limit is"):
         bot.retrieve("x" * 5000)
+
+
+def test_a_store_above_the_memory_limit_ranks_as_in_memory_and_loads_only_candidates(
+        make_assistant: Factory, tiny_corpus: Path) -> None:
+    """Above ASSISTANT_MEMORY_SEARCH_LIMIT nothing is read at start-up: one ANN query and one
+    lexical query, split by language, give the same ranking as exact search in memory, and
+    only the candidates' texts are read. A document ingested meanwhile is found."""
+    memory = make_assistant(corpus_dir=CORPUS)
+    memory.sync_corpus()
+    large = make_assistant(corpus_dir=CORPUS, memory_search_limit=0)
+    questions = ["Where did the presidents meet on October 30?", "Сколько туристов в 2024 году?",
+                 "When will APEC 2027 take place?", "한국과 베트남의 무역 목표는?"]
+    for question in questions:
+        ra = [(p.id, round(p.score, 4)) for p in memory.retrieve(question, k=5)]
+        rb = [(p.id, round(p.score, 4)) for p in large.retrieve(question, k=5)]
+        assert ra == rb, question
+    total = memory.index.count()
+    assert large.retriever._chunks == [] and not large.retriever.in_memory
+    assert 0 < len(large.retriever._by_id) < total
+    large.retriever.candidates = 2  # the texts it keeps are bounded: 10 x candidates x languages
+    large.retriever._by_id = {}
+    for question in questions * 5:
+        assert large.retrieve(question, k=5)
+        assert len(large.retriever._by_id) <= 2 * 10 * 3 + 5
+    # Dropping kept texts never drops one that is asked for with a new one.
+    ids = sorted(memory.retriever._by_id)
+    large.retriever._by_id = {i: memory.retriever._by_id[i] for i in ids[:60]}
+    large.retriever._load([ids[0], ids[70]])
+    assert {ids[0], ids[70]} <= set(large.retriever._by_id)
+    assert len(large.retriever._by_id) == 2
+    large.retriever.candidates = memory.retriever.candidates
+    memory.ingest([tiny_corpus])
+    time.sleep(REVISION_CHECK_S + 0.1)  # another process's ingest is looked for this often
+    hits = large.retrieve("What trade target did Vietnam and Korea set for 2030?", k=3)
+    assert any(p.path.startswith(str(tiny_corpus)) for p in hits)
+    assert large.retriever._sizes == memory.retriever.lexical.languages()
 
 
 @pytest.mark.server
