@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -130,7 +130,7 @@ class Retriever:
         # A large store's count costs ~10 ms at 100k chunks: another process's ingest is
         # looked for at most every REVISION_CHECK_S; this process's own writes at once.
         now = time.monotonic()
-        if (self._matrix is None and self._revision is not None and self._sizes
+        if (not self.in_memory and self._revision is not None and self._sizes
                 and self.index.writes == self._revision[0]
                 and now - self._checked < REVISION_CHECK_S):
             return
@@ -164,13 +164,10 @@ class Retriever:
             self._sizes = self.lexical.languages()
         self._revision = revision
 
-    def _chunk(self, chunk_id: str) -> StoredChunk:
-        return self._by_id[chunk_id]
-
     def _load(self, ids: Sequence[str]) -> None:
         """Read the texts of candidates not held yet (a large store holds none at start)."""
         missing = [i for i in ids if i not in self._by_id]
-        if missing and self._matrix is None:
+        if missing and not self.in_memory:
             if len(self._by_id) + len(missing) > 10 * self.candidates * max(1, len(self._sizes)):
                 # Bounded: kept texts are dropped, except the ones asked for now.
                 self._by_id = {i: self._by_id[i] for i in ids if i in self._by_id}
@@ -178,21 +175,14 @@ class Retriever:
 
     def _dense(self, embedding: list[float], n: int) -> dict[str | None, dict[str, float]]:
         """Cosine similarity of the top ``n`` chunks overall (key None) and per language."""
-        if self._matrix is None:
+        if self._matrix is None:  # not in memory
             # One ANN query, split by language: a filtered query per language is slow in
             # Chroma. A language with no chunk among the nearest has no candidate.
             stored = self._revision[1] if self._revision else n
             found = self.index.nearest(embedding, min(stored, n * max(1, len(self._sizes))))
-            out: dict[str | None, dict[str, float]] = {None: {}}
-            for cid, sim, lang in found:
-                if len(out[None]) < n:
-                    out[None][cid] = sim
-                own = out.setdefault(lang, {})
-                if len(own) < n:
-                    own[cid] = sim
-            return out
+            return _by_language(((cid, lang, sim) for cid, sim, lang in found), n)
         query = np.asarray(embedding, dtype=np.float32)
-        out = {}
+        out: dict[str | None, dict[str, float]] = {}
         groups: list[tuple[str | None, np.ndarray]] = [(None, np.arange(len(self._chunks)))]
         for group, rows in [*groups, *self._rows.items()]:
             sims = self._matrix[rows] @ query
@@ -245,7 +235,7 @@ class Retriever:
         if answer_type != "other":
             self._load(list(fused))
             for cid in fused:
-                if can_answer(answer_type, self._chunk(cid).text):
+                if can_answer(answer_type, self._by_id[cid].text):
                     fused[cid] += self.answer_type_boost
         return fused, similarity
 
@@ -255,14 +245,8 @@ class Retriever:
         matches, the z-score a chunk without a match gets, and the raw scores. One FTS5 query
         for every language at once, split afterwards: 4 queries cost 4 times as much."""
         total = sum(self._sizes.values())
-        tops: dict[str | None, dict[str, float]] = {None: {}}
-        for cid, lang, score in self.lexical.top_with_language(
-                query, n * max(1, len(self._sizes))):
-            if len(tops[None]) < n:
-                tops[None][cid] = score
-            own = tops.setdefault(lang, {})
-            if len(own) < n:
-                own[cid] = score
+        tops = _by_language(self.lexical.top_with_language(query, n * max(1, len(self._sizes))),
+                            n)
         return {lang: (*self._lexical_z(top, n, total if lang is None else self._sizes.get(
             lang, 0)), top) for lang, top in tops.items()}
 
@@ -280,7 +264,7 @@ class Retriever:
         scores, similarity = self.scores(query, mode)
         order = sorted(scores, key=lambda cid: (-scores[cid], cid))[:k]
         self._load(order)
-        return [Passage.from_chunk(self._chunk(cid), scores[cid], similarity.get(cid, 0.0))
+        return [Passage.from_chunk(self._by_id[cid], scores[cid], similarity.get(cid, 0.0))
                 for cid in order]
 
     def lexical_overlap(self, query: str, text: str) -> float:
@@ -300,7 +284,21 @@ class Retriever:
         """The stored vector of a chunk (when vectors are held in memory)."""
         self._refresh()
         chunk = self._by_id.get(chunk_id)
-        return chunk.embedding if chunk is not None and self.in_memory else None
+        return chunk.embedding if chunk is not None else None  # none read above the limit
+
+
+def _by_language(found: Iterable[tuple[str, str, float]], n: int
+                 ) -> dict[str | None, dict[str, float]]:
+    """Split one ranked result, (chunk id, language, score) best first, into the top ``n``
+    overall (key None) and the top ``n`` of each language."""
+    out: dict[str | None, dict[str, float]] = {None: {}}
+    for cid, lang, score in found:
+        if len(out[None]) < n:
+            out[None][cid] = score
+        own = out.setdefault(lang, {})
+        if len(own) < n:
+            own[cid] = score
+    return out
 
 
 def _stats(values: list[float], n: int) -> tuple[float, float]:

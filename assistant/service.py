@@ -220,8 +220,7 @@ class Assistant:
         if k is not None and k < 1:
             raise InputError(f"k must be at least 1 (got {k}).")
         budget = Budget(1, time.perf_counter() + self.settings.answer_deadline_s)
-        query, _ = self._query(question, self.question_language(question, history),
-                               self.thread(question, history), budget)
+        query, _ = self._query(question, *self._conversation(question, history), budget)
         return self._search(query, k, mode)
 
     def _search(self, query: str, k: int | None = None, mode: Mode | None = None
