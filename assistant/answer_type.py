@@ -34,14 +34,16 @@ _WHEN = re.compile(
     re.I | re.M,
 )
 # Ordinals ask for a number too ("the 21st president"): "keberapa", "какой по счёту", "第何代";
-# so do rates and percentages ("какие темпы роста", "성장률").
+# so do rates and percentages ("какие темпы роста", "성장률"). Cues in scripts without spaces
+# match inside words, so the common words that contain one are excluded: Thai "เกี่ยวกับ"
+# (about) holds "กี่" (how many), Chinese "几乎" (almost) "几", Japanese "幾分" (somewhat) "幾".
 _QUANTITY = re.compile(
     r"\b(?:how many|how much|сколько|berapa|ke-?\s?berapa|bao nhiêu|thứ mấy|combien\w*|"
     r"wie viele|wie viel|wievielt\w*|по сч[её]ту|rate|percentage|темп\w*|процент\w*|laju|"
     r"persentase|tốc độ|tỷ lệ|phần trăm|taux|pourcentage|Wachstumsrate|Prozent\w*|"
     r"cuántos|cuántas|cuánto|cuánta|qué porcentaje|porcentaje|tasa)\b|몇|얼마|"
-    r"성장률|증가율|비율|퍼센트|多少|几|幾|いくつ|何人|第何|何代|何番|何回|どのくらい|どれくらい|"
-    r"增长率|增長率|成長率|比率|百分比|割合|パーセント|เท่าไร|เท่าไหร่|กี่|ร้อยละ|เปอร์เซ็นต์|อัตรา",
+    r"성장률|증가율|비율|퍼센트|多少|几(?!乎)|幾(?!分)|いくつ|何人|第何|何代|何番|何回|どのくらい|どれくらい|"
+    r"增长率|增長率|成長率|比率|百分比|割合|パーセント|เท่าไร|เท่าไหร่|(?<![เแโใไ])กี่|ร้อยละ|เปอร์เซ็นต์|อัตรา",
     re.I,
 )
 # "Where", in the languages of the eval set: the answer is a place.
@@ -112,31 +114,36 @@ _DATE = re.compile(
     re.I,
 )
 # A sum of money: a currency sign before an amount and its scale word ("US$150 billion"), or
-# a currency word after them ("150 млрд долларов", "1,500억 달러"). Only after: "won 5 medals".
+# a currency word after them ("150 млрд долларов", "1,500억 달러", "20 mil millones de dólares";
+# Thai vowel and tone marks are no word characters to Python). Only after: "won 5 medals".
 _MONEY = re.compile(
     r"(?:US\$|\$|USD|€|₩)\s*\d[\d.,]*(?:\s*[^\W\d_]{1,12})?|"
-    r"\d[\d.,]*\s*(?:[^\W\d_]{1,12}\s*)?(?:USD|US dollars?|dollars?|Dollar|dolar|доллар\w*|"
-    r"долл\b|đô la|달러|美元|ドル|won\b|원|euros?\b|Euro\b|VND|đồng)",
+    r"\d[\d.,]*\s*(?:(?:[^\W\d_]|[\u0e31-\u0e4e]){1,12}\s*){0,3}"
+    r"(?:USD|US dollars?|dollars?|Dollar|dolar|доллар\w*|долл\b|đô la|dólar\w*|ดอลลาร์|"
+    r"달러|美元|ドル|won\b|원|euros?\b|Euro\b|VND|đồng)",
     re.I,
 )
 # Questions about money or about a date, where a sum or a date is the answer.
 _ASKS_MONEY = re.compile(
     r"trade|turnover|invest|value|GDP|budget|dollar|USD|торгов|товарооборот|инвест|ВВП|"
     r"доллар|perdagangan|nilai|investasi|thương mại|kim ngạch|đầu tư|giá trị|교역|무역|투자|"
-    r"달러|贸易|貿易|投资|投資|美元|commerce|échanges|Handel|Wert",
+    r"달러|贸易|貿易|投资|投資|美元|commerce|échanges|Handel|Wert|comerci|inversi|valor|"
+    r"dólar|PIB|BIP|presupuesto|금액|金额|金額|ドル|การค้า|มูลค่า|ลงทุน|ดอลลาร์",
     re.I,
 )
-_ASKS_DATE = re.compile(r"date|дат[аеуы]|числа|tanggal|ngày|날짜|며칠|日付|几号|哪天|Datum", re.I)
+_ASKS_DATE = re.compile(r"date|дат[аеуы]|числа|tanggal|ngày|날짜|며칠|日付|何日|几号|哪天|日期|"
+                        r"Datum|fecha|qué día|วันที่|วันใด|วันไหน", re.I)
 # A span of years or an anniversary: "30 years", "30-летие", "30 năm", "30年", "30주년".
 _YEARS_SPAN = re.compile(
     r"(?<![\d.,])\d{1,3}(?:\s*|-)(?:years?|year-old|th anniversary|лет\w*|летн\w*|год[а]?\b|"
-    r"năm\b|tahun|ans?\b|années|Jahr\w*|周年|週年|年|주년|년)", re.I)
+    r"năm\b|tahun|ans?\b|années|años|Jahr\w*|周年|週年|年|주년|년|ปี)", re.I)
 # Questions about how long or how many years, where such a span is the answer.
 _ASKS_YEARS = re.compile(
     r"how long|how many years|сколько лет|как долго|bao lâu|bao nhiêu năm|berapa (?:lama|tahun)|"
     r"combien d'(?:ans|années)|depuis combien|wie lange|wie viele Jahre|多少年|多久|几年|何年|"
     r"몇\s*년|얼마나\s*오래|anniversar|годовщин|юбиле|kỷ niệm|peringatan|周年|週年|주년|"
-    r"Jahrestag", re.I)
+    r"Jahrestag|cuánto tiempo|cuántos años|aniversario|何年間|กี่ปี|นานเท่าไร|นานแค่ไหน|ครบรอบ",
+    re.I)
 
 
 def asks_count(question: str) -> bool:

@@ -166,7 +166,19 @@ def _scale(claim: Claim) -> list[Problem]:
             for amount, meant in quantities.wrong_scale(claim.text, sources)]
 
 
-POLICIES.update(strict=tuple(CHECKS), light=("language", "numbers", "names"))
+@check("currency")
+def _currency(claim: Claim) -> list[Problem]:
+    """Amounts keep the currency of the sources (US$150 billion is not 150 milliards d'euros)."""
+    given = quantities.currencies(" ".join(p.text for p in claim.cited_passages))
+    wrong = quantities.currencies(claim.words) - given
+    if not wrong:
+        return []
+    name = quantities.currency_name
+    return [problem("currency", wrong=", ".join(name(c) for c in sorted(wrong)),
+                    given=", ".join(name(c) for c in sorted(given)) or "none")]
+
+
+POLICIES.update(strict=tuple(CHECKS), light=("language", "numbers", "names", "currency"))
 
 
 def problems(text: str, language: str, passages: Sequence[Passage], question: str,

@@ -92,19 +92,27 @@ def same(a: float, b: float) -> bool:
 
 
 def wrong_scale(answer: str, sources: str) -> list[tuple[Amount, float]]:
-    """Scaled amounts in ``answer`` whose value no source amount has, each paired with the
-    source value it was most likely meant to be (same leading digits, different scale)."""
+    """Amounts in ``answer`` whose value no source amount has, each paired with the source
+    value it was most likely meant to be (same leading digits, another scale). A scale word
+    mistranslated ("150억" for 150 billion) or dropped ("$150 billetes") both count; a bare
+    number is only taken for a dropped scale when it is 10 or more, no citation marker, and
+    in a sentence (a bare "150 [1]" is sent back as no sentence, not completed here)."""
     given = amounts(sources)
+    sentence = bool(re.search(r"[^\W\d_]{2,}", answer))
     source_values = [a.value for a in given]
     source_scaled = [a for a in given if a.scaled]
     out = []
     for a in amounts(answer):
-        if not a.scaled or any(same(a.value, v) for v in source_values):
+        if any(same(a.value, v) for v in source_values):
+            continue
+        if not a.scaled and (not sentence or a.value < 10
+                             or answer[max(0, a.start - 1):a.start] == "["):
             continue
         digits = _digits(a.value)
-        meant = [s.value for s in source_scaled if _digits(s.value) == digits]
-        if len(set(meant)) == 1:
-            out.append((a, meant[0]))
+        meant = {s.value for s in source_scaled
+                 if _digits(s.value) == digits and s.value > a.value}
+        if len(meant) == 1:
+            out.append((a, meant.pop()))
     return out
 
 
@@ -150,8 +158,31 @@ def render(value: float, language: str) -> str:
     return f"{value:g}"
 
 
+def prefer_askers_amount(answer: str, language: str) -> str:
+    """Keep one form of an amount written twice, the asker's: the model copies the source's
+    amount with the hint ``annotate`` gave it ("150 miliar (1,500억) USD" in a Korean answer)."""
+    def flat(text: str) -> str:
+        return re.sub(r"[\s.,]", "", text)
+
+    for first in sorted(amounts(answer), key=lambda a: -a.start):
+        bracket = re.match(r"\s*[(（]([^()（）]{1,30})[)）]", answer[first.end:])
+        inside = amounts(bracket.group(1)) if bracket else []
+        if not (bracket and first.scaled and len(inside) == 1 and inside[0].scaled
+                and same(first.value, inside[0].value)):
+            continue
+        own = flat(render(first.value, language))
+        end = first.end + bracket.end()
+        if flat(inside[0].text) == own and flat(first.text) != own:
+            answer = answer[:first.start] + inside[0].text + answer[end:]
+        elif flat(first.text) == own:
+            answer = answer[:first.end] + answer[end:]
+    return answer
+
+
 def repair_scales(answer: str, sources: str, language: str) -> str:
-    """Rewrite amounts whose scale word was mistranslated (see ``wrong_scale``)."""
+    """Rewrite amounts whose scale word was mistranslated (see ``wrong_scale``), and keep the
+    asker's form of an amount written twice."""
+    answer = prefer_askers_amount(answer, language)
     for amount, meant in sorted(wrong_scale(answer, sources), key=lambda x: -x[0].start):
         answer = answer[:amount.start] + render(meant, language) + answer[amount.end:]
     return answer
@@ -182,3 +213,66 @@ def drop_repeated_amounts(text: str) -> str:
         return match.group(0)
 
     return re.sub(r"\s*[(（]([^()（）\[\]]{1,30})[)）]", keep, text)
+
+
+# --- currencies ------------------------------------------------------------------------------
+# Held like scale words: the model kept "150" and "milliards" of "US$150 billion" and made it
+# "150 milliards d'euros". Forms per currency in prompts/currencies.json.
+
+def _currency_form(form: str) -> str:
+    stem = form.rstrip("*")
+    body = re.escape(stem)
+    if re.fullmatch(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0400-\u04ff .'-]+", stem):
+        # Latin and Cyrillic forms are whole words, "*" allowing endings (доллар*).
+        return rf"{body}\w*" if form.endswith("*") else rf"{body}(?![^\W\d_])"
+    if _hangul_syllable(stem):
+        return ""  # 원, 동, 엔 are in many words: only right after an amount (below)
+    return body
+
+
+def _hangul_syllable(form: str) -> bool:
+    return len(form) == 1 and "\uac00" <= form <= "\ud7a3"
+
+
+def _currency_patterns() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
+    """Per currency: what may follow an amount (up to two words between: "150 milliards
+    d'euros", "5 mil millones de dólares"), and what may stand right before it."""
+    from .texts import prompt_data
+
+    out = {}
+    for code, entry in prompt_data("currencies.json").items():
+        if code.startswith("_"):
+            continue
+        words = [f for f in map(_currency_form, entry["words"]) if f]
+        syllables = [re.escape(w) for w in entry["words"] if _hangul_syllable(w)]
+        after = rf"^\s*(?:(?:[^\W\d_]{{1,12}}['’-]?\s*){{0,2}}(?:{'|'.join(words)})"
+        if syllables:
+            after += rf"|^\s*(?:{'|'.join(syllables)})"
+        after += ")"
+        symbols = "|".join(re.escape(s) for s in entry["symbols"]) or r"(?!x)x"
+        out[code] = (re.compile(after, re.I), re.compile(rf"(?:{symbols})\s*$"))
+    return out
+
+
+_CURRENCIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+
+
+def currencies(text: str) -> set[str]:
+    """The currencies (ISO codes) that ``text`` states amounts in: "US$150 billion",
+    "150 млрд долларов", "1500亿美元" all give {"USD"}."""
+    if not _CURRENCIES:
+        _CURRENCIES.update(_currency_patterns())
+    found = set()
+    for amount in amounts(text):
+        after = text[amount.end:amount.end + 40]
+        before = text[max(0, amount.start - 4):amount.start]
+        found |= {code for code, (follows, precedes) in _CURRENCIES.items()
+                  if follows.search(after) or precedes.search(before)}
+    return found
+
+
+def currency_name(code: str) -> str:
+    """How the model is told a currency ("US dollars")."""
+    from .texts import prompt_data
+
+    return str(prompt_data("currencies.json")[code]["name"])

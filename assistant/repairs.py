@@ -11,6 +11,8 @@ from . import names, quantities
 from .answer import strip_preamble
 from .answer_type import (
     drop_days,
+    months_as_numbers,
+    named_months,
 )
 from .checks import _cited_or_all, foreign_script, misplaces, problems
 from .chunking import split_sentences
@@ -170,9 +172,17 @@ def keeps_names(original: str, translated: str) -> bool:
     return not names.unsupported(original, [translated], names.PROPER)
 
 
+def keeps_months(original: str, translated: str) -> bool:
+    """Every month ``original`` names is in ``translated``, by name or as a number ("May 3
+    to 4" came back as "từ ngày 3 đến 4": the days kept, the month lost)."""
+    kept = named_months(translated) | months_as_numbers(translated)
+    return named_months(original) <= kept
+
+
 def faithful(original: str, translated: str) -> bool:
-    """Whether a translation can stand for ``original``: its amounts and its names are kept,
-    and it brings in no country the original does not mention (the small model rendered
+    """Whether a translation can stand for ``original``: its amounts, months and names are
+    kept, and it brings in no country the original does not mention (the small model rendered
     "Vietnam–Republic of Korea (RoK) festival" as "越南・ロシア共和国 festival")."""
-    return (keeps_amounts(original, translated) and keeps_names(original, translated)
+    return (keeps_amounts(original, translated) and keeps_months(original, translated)
+            and keeps_names(original, translated)
             and not names.unsupported(translated, [original], ("country",)))

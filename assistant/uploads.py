@@ -98,12 +98,13 @@ def remove_upload(bot: Assistant, path: str | None, lang: str) -> tuple[Any, ...
     return note, rows, gr.update(choices=choices, value=None)
 
 
-def documents_section(bot: Assistant, lang_state: Any) -> None:
+def documents_section(bot: Assistant, lang_state: Any) -> Any:
     """The web chat's "Your documents" section: upload (with a progress bar of the passages
-    indexed), the indexed documents, and removing an upload. Built inside a gr.Blocks."""
+    indexed), the indexed documents, and removing an upload. Built inside a gr.Blocks; the
+    section itself is returned, for its label to follow the asker's language."""
     import gradio as gr
 
-    with gr.Accordion(t("documents", "en"), open=False, elem_id="documents"):
+    with gr.Accordion(t("documents", "en"), open=False, elem_id="documents") as section:
         gr.Markdown(t("documents_help", "en"))
         files = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, elem_id="upload",
                         label=t("documents", "en"))
@@ -125,3 +126,4 @@ def documents_section(bot: Assistant, lang_state: Any) -> None:
     remove.click(lambda path, lang: remove_upload(bot, path, lang),
                  inputs=[removable, lang_state], outputs=[status, indexed, removable],
                  api_visibility="private")
+    return section

@@ -77,7 +77,7 @@ def build_app(bot: Assistant) -> Any:
             gr.update(value=t("delete_chat", lang)),
             gr.update(label=t("sources", lang)),
             gr.update(label=t("examples", lang), open=not started),
-        )
+        ) + ((gr.update(label=t("documents", lang)),) if documents is not None else ())
 
     def respond(message: str, chat: list[dict[str, Any]] | None, turns: list[dict[str, Any]],
                 lang: str) -> Iterator[tuple[Any, ...]]:
@@ -212,12 +212,11 @@ def build_app(bot: Assistant) -> Any:
         with gr.Accordion(t("examples", "en"), open=True, elem_id="examples") as examples:
             # The section's label says "Examples" in the page's language; no second one.
             gr.Examples(EXAMPLES, inputs=box).dataset.show_label = False
-        if bot.settings.allow_uploads:
-            documents_section(bot, lang_state)
+        documents = documents_section(bot, lang_state) if bot.settings.allow_uploads else None
 
         outputs = [chatbot, sources, status, turns_state, lang_state, box, header, box, send,
                    clear_btn, stop, new_btn, title_box, rename_btn, delete_btn,
-                   sources_section, examples]
+                   sources_section, examples, *([documents] if documents is not None else [])]
         listed = [saved, chat_list]
         controls = [box, send, stop, clear_btn, new_btn, chat_list, rename_btn, delete_btn]
 

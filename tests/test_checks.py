@@ -54,7 +54,31 @@ CASES = [
     ("scale", "Mục tiêu là 150 tỷ USD vào năm 2030 [1].",
      "Mục tiêu là 150 triệu USD vào năm 2030 [1].", [TRADE],
      "Mục tiêu thương mại là bao nhiêu?", "vi", "scale"),
+    ("currency", "L'objectif est de 150 milliards de dollars d'ici 2030 [1].",
+     "L'objectif est de 150 milliards d'euros d'ici 2030 [1].", [TRADE],
+     "Quel est l'objectif commercial ?", "fr", "currency"),
 ]
+
+
+@pytest.mark.parametrize(("answer", "source"), [
+    # Written for this test: the same currency in another language's form passes.
+    ("목표는 1,500억 달러입니다 [1].", "The target is US$150 billion."),
+    ("目标是1500亿美元 [1]。", "Цель — 150 млрд долларов США."),
+    ("Das Ziel sind 150 Milliarden US-Dollar [1].", "Target 150 miliar USD."),
+    ("เป้าหมายคือ 150,000 ล้านดอลลาร์ [1]", "Mục tiêu 150 tỷ đô la."),
+    ("Có 5 triệu lượt khách [1].", "5 juta wisatawan."),  # no currency at all
+    ("2030년까지 동남아 협력 [1].", "Kerja sama hingga 2030."),  # 동 inside a word
+])
+def test_a_currency_in_any_language_form_matches_its_source(answer: str, source: str) -> None:
+    assert _run("currency", answer, [_passage(source)], "?", "ko") == []
+
+
+@pytest.mark.parametrize(("answer", "source"), [
+    ("목표는 1,500억 원입니다 [1].", "The target is US$150 billion."),  # won for dollars
+    ("Il s'agit de 5 millions de dollars [1].", "5 juta wisatawan."),  # visitors made dollars
+])
+def test_a_currency_the_sources_do_not_state_is_sent_back(answer: str, source: str) -> None:
+    assert [p.kind for p in _run("currency", answer, [_passage(source)], "?")] == ["currency"]
 
 
 @pytest.mark.parametrize("name,good,bad,passages,question,language,kind", CASES,

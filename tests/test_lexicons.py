@@ -7,7 +7,7 @@ import pytest
 
 from assistant import answer as answering
 from assistant import checks, quantities
-from assistant.answer_type import asks_where, expected_answer_type, named_months
+from assistant.answer_type import asks_where, could_state, expected_answer_type, named_months
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -22,6 +22,36 @@ from assistant.answer_type import asks_where, expected_answer_type, named_months
 ])
 def test_question_types_in_spanish_and_thai(question: str, kind: str) -> None:
     assert expected_answer_type(question) == kind
+
+
+@pytest.mark.parametrize("question", [
+    # Written for this test: common words that hold a cue inside them, in the scripts
+    # without spaces, ask for no figure ("เกี่ยวกับ" = about, "几乎" = almost).
+    "ผู้นำให้คำมั่นอะไรเกี่ยวกับแรงงานต่างชาติ",
+    "โครงการใดที่เกี่ยวข้องกับพลังงานสะอาด",
+    "两国几乎在所有领域都合作吗？",
+    "両国の関係は幾分改善しましたか？",
+])
+def test_words_that_contain_a_cue_ask_for_no_figure(question: str) -> None:
+    assert expected_answer_type(question) == "other"
+
+
+@pytest.mark.parametrize(("answer", "question", "states"), [
+    # A sum answers a question about trade or investment in every language, a date one
+    # about the day, a span of years one about how long.
+    ("El comercio alcanzó 20 mil millones de dólares en 2024.",
+     "¿Cuánto comercio hubo en 2024?", True),
+    ("มูลค่าการค้าอยู่ที่ 20,000 ล้านดอลลาร์", "มูลค่าการค้าเท่าไร", True),
+    ("La reunión fue el 5 de mayo.", "¿En qué fecha fue la reunión?", True),
+    ("ความสัมพันธ์มีมากว่า 30 ปี", "ความสัมพันธ์มีมานานเท่าไร", True),
+    ("Las relaciones cumplen 30 años.", "¿Cuántos turistas llegaron?", False),
+    ("ความสัมพันธ์มีมากว่า 30 ปี", "มีนักท่องเที่ยวกี่คน", False),
+    ("El comercio alcanzó 20 mil millones de dólares.", "¿Cuántos turistas llegaron?", False),
+    ("การค้ามีมูลค่า 20,000 ล้านดอลลาร์", "มีนักท่องเที่ยวกี่คน", False),
+])
+def test_what_states_a_figure_in_spanish_and_thai(answer: str, question: str,
+                                                  states: bool) -> None:
+    assert could_state("quantity", answer, question) is states
 
 
 def test_where_in_spanish_and_thai() -> None:

@@ -43,6 +43,36 @@ def test_render_in_each_language(language: str, expected: str) -> None:
     assert quantities.render(5e6, language) == expected
 
 
+@pytest.mark.parametrize(("answer", "language", "fixed"), [
+    ("El objetivo es $150 billetes en 2030 [1]", "es",
+     "El objetivo es $150 mil millones billetes en 2030 [1]"),
+    ("Mục tiêu là 150 đô la vào năm 2030 [1]", "vi", "Mục tiêu là 150 tỷ đô la vào năm 2030 [1]"),
+])
+def test_a_dropped_scale_is_restored(answer: str, language: str, fixed: str) -> None:
+    assert quantities.repair_scales(answer, "150 miliar USD pada tahun 2030", language) == fixed
+
+
+@pytest.mark.parametrize(("answer", "sources"), [
+    ("150 miliar USD pada tahun 2030 [1]", "150 miliar USD pada tahun 2030"),  # right already
+    ("Sumber [15] menyebut 150 miliar", "150 miliar USD"),  # a marker is no amount
+    ("30 tahun hubungan", "30 tahun; 300 juta USD"),  # the sources hold 30 itself
+    ("lebih dari 5 negara", "5 juta wisatawan"),  # under 10: too likely a plain count
+])
+def test_a_bare_number_is_left_alone_where_it_may_be_meant(answer: str, sources: str) -> None:
+    assert quantities.wrong_scale(answer, sources) == []
+
+
+@pytest.mark.parametrize(("answer", "language", "kept"), [
+    ("목표는 150 miliar (1,500억) USD입니다 [1].", "ko", "목표는 1,500억 USD입니다 [1]."),
+    ("Target 150 miliar (1500억) USD", "id", "Target 150 miliar USD"),
+    ("Il y a 5 juta (5 millions) de visiteurs", "fr", "Il y a 5 millions de visiteurs"),
+    ("Có 5 (năm) người", "vi", "Có 5 (năm) người"),  # no amount in the bracket
+])
+def test_an_amount_written_twice_keeps_the_askers_form(answer: str, language: str,
+                                                       kept: str) -> None:
+    assert quantities.prefer_askers_amount(answer, language) == kept
+
+
 def test_repair_rewrites_only_the_wrong_amount() -> None:
     fixed = quantities.repair_scales("2024년 관광객은 5만명 [1]", "5 juta wisatawan 2024", "ko")
     assert fixed == "2024년 관광객은 500만명 [1]"

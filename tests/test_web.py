@@ -138,6 +138,7 @@ def test_chat_in_two_languages_sources_translate_abstain_and_xss(
     assert "tiếng Việt" in chat.page.inner_text("#status")
     assert chat.page.input_value("#question textarea") == ""
     assert "Gửi" in chat.page.inner_text("#send")  # the interface follows the asker
+    assert "Tài liệu của bạn" in chat.page.inner_text("#documents")
     chat.shot(shots, "1-vietnamese")
 
     # The Vietnamese answer cites a passage in another language: translate it in place.
