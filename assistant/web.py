@@ -79,8 +79,21 @@ def build_app(bot: Assistant) -> Any:
             gr.update(label=t("examples", lang), open=not started),
         ) + ((gr.update(label=t("documents", lang)),) if documents is not None else ())
 
+    # Stops per browser session. Gradio cancels a running answer only at its next step, and
+    # that step's update could land after Stop's and overwrite the "stopped" bubble: an answer
+    # started before the session's latest Stop yields nothing more.
+    stops: dict[str, int] = {}
+    asked_at: dict[str, int] = {}  # the stop count when the session last sent a question
+
+    def session_of(request: Any) -> str:
+        return str(getattr(request, "session_hash", None) or "")
+
     def respond(message: str, chat: list[dict[str, Any]] | None, turns: list[dict[str, Any]],
-                lang: str) -> Iterator[tuple[Any, ...]]:
+                lang: str, request: Any = None) -> Iterator[tuple[Any, ...]]:
+        session = session_of(request)
+        stops_seen = asked_at.pop(session, stops.get(session, 0))
+        if session and stops.get(session, 0) != stops_seen:
+            return  # stopped while it waited in the queue
         chat = list(chat or [])
         turns = list(turns or [])
         sources_html: Any = gr.update()
@@ -102,6 +115,8 @@ def build_app(bot: Assistant) -> Any:
             yield out()
             partial = ""
             for event in bot.stream(question, history=history):
+                if session and stops.get(session, 0) != stops_seen:
+                    return  # stopped: closing the stream frees the model
                 if isinstance(event, Sources):
                     lang = event.language
                     sources_html = render_retrieved(event.passages, lang)
@@ -220,9 +235,11 @@ def build_app(bot: Assistant) -> Any:
         listed = [saved, chat_list]
         controls = [box, send, stop, clear_btn, new_btn, chat_list, rename_btn, delete_btn]
 
-        def busy() -> tuple[Any, ...]:
+        def busy(request: Any = None) -> tuple[Any, ...]:
             """While an answer runs, nothing else can be sent (Send becomes Stop) and the chat
             cannot be switched, renamed or deleted under it."""
+            if session := session_of(request):
+                asked_at[session] = stops.get(session, 0)
             return (gr.update(interactive=False), gr.update(visible=False),
                     gr.update(visible=True), *[gr.update(interactive=False)] * 5)
 
@@ -231,11 +248,13 @@ def build_app(bot: Assistant) -> Any:
                     gr.update(visible=False), *[gr.update(interactive=True)] * 5)
 
         def stopped(chat: list[dict[str, Any]] | None, typed: str,
-                    lang: str) -> tuple[Any, ...]:
+                    lang: str, request: Any = None) -> tuple[Any, ...]:
             """The running answer is cancelled; its bubble says so instead of waiting forever.
             Stop can arrive before the answer's first update reached the page (the question is
             then still in the box): the question gets its own stopped bubble, so nothing is lost
             and an earlier answer is never marked as stopped."""
+            if session := session_of(request):
+                stops[session] = stops.get(session, 0) + 1
             chat = list(chat or [])
             note = f"<i>({html.escape(t('stopped', lang))})</i>"
             if (typed or "").strip():
@@ -247,7 +266,7 @@ def build_app(bot: Assistant) -> Any:
             return (chat, gr.update(value="", interactive=True), *rest)
 
         def again(chat: list[dict[str, Any]] | None, turns: list[dict[str, Any]],
-                  lang: str) -> Iterator[tuple[Any, ...]]:
+                  lang: str, request: Any = None) -> Iterator[tuple[Any, ...]]:
             """Ask the last question again, in place of its answer."""
             chat = list(chat or [])
             asked = [i for i, m in enumerate(chat) if m.get("role") == "user"]
@@ -257,7 +276,11 @@ def build_app(bot: Assistant) -> Any:
             turns = list(turns or [])
             if turns and turns[-1]["question"] == question:
                 turns = turns[:-1]
-            yield from respond(question, chat[:asked[-1]], turns, lang)
+            yield from respond(question, chat[:asked[-1]], turns, lang, request)
+
+        # Gradio hands a function the request by its parameter's type (see show_turn below).
+        for takes_request in (respond, stopped, again, busy):
+            takes_request.__annotations__["request"] = gr.Request
 
         keeper = (conversations.ServerStore(bot.settings.chat_history_db, frozenset(ui_texts()))
                   if bot.settings.chat_history_db else

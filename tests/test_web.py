@@ -14,7 +14,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.checks import answer_language
-from assistant.texts import message
+from assistant.texts import message, t
 
 from .conftest import CHROMIUM, CORPUS, REPO, free_port
 
@@ -147,6 +147,9 @@ def test_chat_in_two_languages_sources_translate_abstain_and_xss(
     chat.page.wait_for_selector("#sources .translation", timeout=ANSWER_TIMEOUT_MS)
     translated = chat.page.inner_text("#sources .translation")
     assert answer_language(translated, "?") == "vi", translated
+    # Labelled as a machine translation; it keeps the figure, or is withheld with a note.
+    assert t("translation", "vi").lower() in translated.lower(), translated
+    assert "150" in translated or t("translation_unfaithful", "vi") in translated, translated
     chat.shot(shots, "2-translated")
     readme_shot = REPO / "out" / "screenshots"
     readme_shot.mkdir(parents=True, exist_ok=True)
@@ -176,6 +179,30 @@ def test_chat_in_two_languages_sources_translate_abstain_and_xss(
     assert chat.dialogs == []
     chat.shot(shots, "5-html-is-text")
     assert chat.external == [], chat.external
+
+
+def test_the_answer_shows_its_steps_and_never_text_that_is_then_replaced(
+        browser: Any, app_url: str) -> None:
+    """Every text the answer's bubble shows, recorded as the page changes: the pipeline's
+    steps while it works, then only text that stays (the final answer grows, never changes)."""
+    chat = Chat(browser, app_url)
+    chat.page.evaluate(
+        """() => { window.seen = [];
+            new MutationObserver(() => {
+                const bots = document.querySelectorAll('[data-testid="bot"]');
+                const text = bots.length ? bots[bots.length - 1].innerText.trim() : '';
+                if (text && window.seen[window.seen.length - 1] !== text) window.seen.push(text);
+            }).observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
+    final = chat.ask("Where will the seventh Vietnam–Korea cultural exchange festival be held?")
+    seen = chat.page.evaluate("() => window.seen")
+    steps = [t(key, "en").split("{")[0] for key in
+             ("thinking", "step_read", "step_write", "step_check", "step_retry")]
+    assert any(text.startswith(steps[1].split(" ")[0]) for text in seen), seen  # "Reading 5 …"
+    assert any(text in (steps[2], steps[3]) for text in seen), seen  # writing or checking
+    for text in seen:
+        assert text in steps or text.startswith(steps[1]) or final.strip().startswith(text), (
+            text, seen)
+    assert seen[-1] == final.strip()
 
 
 def test_four_people_chat_at_once(browser: Any, app_url: str, tmp_path: Path) -> None:
@@ -228,10 +255,13 @@ def test_stop_frees_the_chat_and_nothing_is_stuck(browser: Any, app_url: str) ->
     assert not chat.page.is_visible("#send")
     chat.page.click("#stop")
     chat.page.wait_for_selector("#send", state="visible", timeout=30_000)
-    chat.page.wait_for_function(
-        """() => { const b = document.querySelectorAll('[data-testid="bot"]');
-                   return b.length && b[b.length - 1].innerText.includes('stopped'); }""",
-        timeout=30_000)
+    try:
+        chat.page.wait_for_function(
+            """() => { const b = document.querySelectorAll('[data-testid="bot"]');
+                       return b.length && b[b.length - 1].innerText.includes('stopped'); }""",
+            timeout=30_000)
+    except Exception:
+        raise AssertionError(f"no stopped bubble: {chat.bot_messages()!r}") from None
     before = len(chat.bot_messages())
     chat.submit("   ")
     chat.page.wait_for_timeout(1_500)
