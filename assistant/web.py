@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import html
 import logging
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from . import conversations
@@ -31,6 +33,23 @@ from .web_html import (
 )
 
 log = logging.getLogger(__name__)
+
+MAX_SESSIONS = 10_000  # browser sessions whose Stops are remembered
+SETTLE_SECONDS = 0.5  # how long after Stop a step already sent may still arrive
+
+
+@dataclass
+class Marks:
+    """One browser session's counts, which tell an answer it was stopped."""
+
+    stops: int = 0  # Stops pressed
+    asks: int = 0  # questions sent
+    stops_at_ask: int | None = None  # the Stops when the latest question was sent
+    asks_at_stop: int = 0  # the questions when Stop was last pressed
+
+
+def stopped_note(lang: str) -> str:
+    return f"<i>({html.escape(t('stopped', lang))})</i>"
 
 EXAMPLES = [
     "Việt Nam và Hàn Quốc đặt mục tiêu thương mại song phương bao nhiêu vào năm 2030?",
@@ -79,21 +98,36 @@ def build_app(bot: Assistant) -> Any:
             gr.update(label=t("examples", lang), open=not started),
         ) + ((gr.update(label=t("documents", lang)),) if documents is not None else ())
 
-    # Stops per browser session. Gradio cancels a running answer only at its next step, and
-    # that step's update could land after Stop's and overwrite the "stopped" bubble: an answer
-    # started before the session's latest Stop yields nothing more.
-    stops: dict[str, int] = {}
-    asked_at: dict[str, int] = {}  # the stop count when the session last sent a question
+    # Stops and questions per browser session. Gradio cancels a running answer only at its next
+    # step, and a step already on its way could land after Stop's update and overwrite the
+    # "stopped" bubble: an answer asked before the session's latest Stop yields nothing more,
+    # and Stop puts its bubble back once more after such a step had time to arrive (settle).
+    marks: dict[str, Marks] = {}
 
-    def session_of(request: Any) -> str:
-        return str(getattr(request, "session_hash", None) or "")
+    def marks_of(request: Any) -> Marks | None:
+        session = str(getattr(request, "session_hash", None) or "")
+        if not session:
+            return None
+        if session not in marks and len(marks) >= MAX_SESSIONS:
+            del marks[next(iter(marks))]  # the oldest session: memory stays bounded
+        return marks.setdefault(session, Marks())
 
     def respond(message: str, chat: list[dict[str, Any]] | None, turns: list[dict[str, Any]],
                 lang: str, request: Any = None) -> Iterator[tuple[Any, ...]]:
-        session = session_of(request)
-        stops_seen = asked_at.pop(session, stops.get(session, 0))
-        if session and stops.get(session, 0) != stops_seen:
-            return  # stopped while it waited in the queue
+        """The answer's steps, each checked against Stop right before it is sent."""
+        mark = marks_of(request)
+        if mark is None:
+            yield from answering(message, chat, turns, lang)
+            return
+        seen = mark.stops if mark.stops_at_ask is None else mark.stops_at_ask
+        mark.stops_at_ask = None
+        for update in answering(message, chat, turns, lang):
+            if mark.stops != seen:
+                return  # stopped (also while it waited in the queue): closing frees the model
+            yield update
+
+    def answering(message: str, chat: list[dict[str, Any]] | None, turns: list[dict[str, Any]],
+                  lang: str) -> Iterator[tuple[Any, ...]]:
         chat = list(chat or [])
         turns = list(turns or [])
         sources_html: Any = gr.update()
@@ -115,8 +149,6 @@ def build_app(bot: Assistant) -> Any:
             yield out()
             partial = ""
             for event in bot.stream(question, history=history):
-                if session and stops.get(session, 0) != stops_seen:
-                    return  # stopped: closing the stream frees the model
                 if isinstance(event, Sources):
                     lang = event.language
                     sources_html = render_retrieved(event.passages, lang)
@@ -238,8 +270,9 @@ def build_app(bot: Assistant) -> Any:
         def busy(request: Any = None) -> tuple[Any, ...]:
             """While an answer runs, nothing else can be sent (Send becomes Stop) and the chat
             cannot be switched, renamed or deleted under it."""
-            if session := session_of(request):
-                asked_at[session] = stops.get(session, 0)
+            if mark := marks_of(request):
+                mark.asks += 1
+                mark.stops_at_ask = mark.stops
             return (gr.update(interactive=False), gr.update(visible=False),
                     gr.update(visible=True), *[gr.update(interactive=False)] * 5)
 
@@ -253,10 +286,11 @@ def build_app(bot: Assistant) -> Any:
             Stop can arrive before the answer's first update reached the page (the question is
             then still in the box): the question gets its own stopped bubble, so nothing is lost
             and an earlier answer is never marked as stopped."""
-            if session := session_of(request):
-                stops[session] = stops.get(session, 0) + 1
+            if mark := marks_of(request):
+                mark.stops += 1
+                mark.asks_at_stop = mark.asks
             chat = list(chat or [])
-            note = f"<i>({html.escape(t('stopped', lang))})</i>"
+            note = stopped_note(lang)
             if (typed or "").strip():
                 chat += [{"role": "user", "content": html.escape(typed)},
                          {"role": "assistant", "content": note}]
@@ -278,8 +312,23 @@ def build_app(bot: Assistant) -> Any:
                 turns = turns[:-1]
             yield from respond(question, chat[:asked[-1]], turns, lang, request)
 
+        def settle(chat: list[dict[str, Any]] | None, lang: str,
+                   request: Any = None) -> Any:
+            """Stop's bubble is final. A step the answer sent just before Stop can reach the page
+            after Stop's update; a moment later the stopped chat is put back, unless a new
+            question was sent meanwhile."""
+            mark = marks_of(request)
+            time.sleep(SETTLE_SECONDS)
+            if mark is None or mark.asks != mark.asks_at_stop:
+                return gr.update()
+            chat = list(chat or [])
+            note = stopped_note(lang)
+            if chat and chat[-1].get("role") == "assistant" and note not in chat[-1]["content"]:
+                chat[-1] = dict(chat[-1], content=f"{bubble_text(chat[-1]['content'])} {note}")
+            return chat
+
         # Gradio hands a function the request by its parameter's type (see show_turn below).
-        for takes_request in (respond, stopped, again, busy):
+        for takes_request in (respond, stopped, again, busy, settle):
             takes_request.__annotations__["request"] = gr.Request
 
         keeper = (conversations.ServerStore(bot.settings.chat_history_db, frozenset(ui_texts()))
@@ -363,6 +412,8 @@ def build_app(bot: Assistant) -> Any:
                        queue=False, api_visibility="private")
         stop.click(stopped, inputs=[chatbot, box, lang_state], outputs=[chatbot, *controls],
                    cancels=runs, queue=False, api_visibility="private").then(
+            settle, inputs=[chatbot, lang_state], outputs=[chatbot], queue=False,
+            api_visibility="private").then(
             keep, inputs=[chatbot, turns_state, lang_state, saved], outputs=listed,
             queue=False, api_visibility="private")
         clear_btn.click(clear, inputs=[lang_state], outputs=outputs, api_visibility="private").then(
