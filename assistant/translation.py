@@ -4,8 +4,8 @@ The small local model takes ~5-10 s to translate a passage, and the same passage
 again and again: a translation is remembered in memory and, for the configured model, on disk
 (SQLite under the cache folder, keyed by model, language and the text's hash), so a second
 request is instant, after a restart too. A translation that loses or changes a figure or a
-name ("$150 trilyonnaus" for US$150 billion) is not shown as the passage's meaning: the
-citation keeps its original and says why.
+name ("$150 trilyonnaus" for US$150 billion), or is not in the language asked for, is not
+shown as the passage's meaning: the citation keeps its original and says why.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from typing import Any
 
 from . import answer, names, repairs, texts
 from .answer import Citation
+from .checks import answer_language
+from .markers import _MARKER
 from .sqlitedb import connection
 from .stages import Budget
 
@@ -102,7 +104,7 @@ class Translator:
         answer it replaces, and the same sentence is cited for related questions."""
         if not self.remembered(text, language):
             self._learn(text, language)
-        return self._memory[(text, language)]
+        return _without_new_markers(text, self._memory[(text, language)])
 
     def within(self, text: str, language: str, budget: Budget) -> str | None:
         """The translation if it is remembered or the budget allows a model call, else None."""
@@ -111,7 +113,7 @@ class Translator:
                 return None
             budget.spend()
             self._learn(text, language)
-        return self._memory[(text, language)]
+        return _without_new_markers(text, self._memory[(text, language)])
 
     def _learn(self, text: str, language: str) -> None:
         """Ask the model, and remember the answer (on disk when it is not empty)."""
@@ -121,11 +123,14 @@ class Translator:
             self.store.put(text, language, translated)
 
     def citation(self, citation: Citation, language: str) -> str | None:
-        """Fill in the citation's translation when it keeps every figure and name of the
-        passage; else leave the original alone, mark it ``translation_unfaithful``, and
-        return None."""
+        """Fill in the citation's translation when it is in ``language`` and keeps every
+        figure and name of the passage; else leave the original alone, mark it
+        ``translation_unfaithful``, and return None."""
         translated = self.text(citation.text, language)
-        if translated.strip() and repairs.faithful(citation.text, translated):
+        # The small model sometimes hands the passage back untranslated, or half in a third
+        # language; that is no translation, however faithful its figures are.
+        if (translated.strip() and answer_language(translated, "?") == language
+                and repairs.faithful(citation.text, translated)):
             citation.translation, citation.translation_unfaithful = translated, False
             return translated
         citation.translation, citation.translation_unfaithful = None, True
@@ -141,3 +146,8 @@ class Translator:
         # Same fixed prefix as answers, so the model's prompt cache stays useful.
         chat = answer.base_chat() + [ChatMessage(role=MessageRole.USER, content=content)]
         return repairs.translation_only("".join(self._stream(chat)))
+
+
+def _without_new_markers(original: str, translated: str) -> str:
+    """A marker the original lacks is the answer prompt's habit, not the text's ("[1]")."""
+    return translated if _MARKER.search(original) else _MARKER.sub("", translated).strip()

@@ -77,6 +77,22 @@ def _citation(text: str) -> Any:
 
 
 @pytest.mark.parametrize(("reply", "shown"), [
+    ("Both sides want to raise bilateral trade to 150 billion USD by 2030.", True),
+    # Handed back untranslated: its figures are all there, but it is no translation.
+    ("Kedua pihak ingin meningkatkan perdagangan bilateral menjadi 150 miliar USD pada 2030.",
+     False),
+    # The scale dropped.
+    ("Both sides want to raise bilateral trade to 150 USD by 2030.", False),
+])
+def test_a_citation_translation_is_shown_only_in_the_language_asked_with_its_figures(
+        reply: str, shown: bool) -> None:
+    citation = _citation(
+        "Kedua pihak ingin meningkatkan perdagangan bilateral menjadi 150 miliar USD pada 2030.")
+    assert (Translator(FakeCountingModel(reply)).citation(citation, "en") is not None) is shown
+    assert citation.translation_unfaithful is not shown
+
+
+@pytest.mark.parametrize(("reply", "shown"), [
     ("Lễ hội diễn ra ở Suwon từ ngày 3 đến 4 tháng 5.", True),
     ("Lễ hội diễn ra ở Suwon từ ngày 3 đến 4.", False),  # the days kept, the month lost
 ])
@@ -84,3 +100,8 @@ def test_a_citation_translation_keeps_the_month(reply: str, shown: bool) -> None
     citation = _citation("The festival will take place in Suwon from May 3 to 4.")
     assert (Translator(FakeCountingModel(reply)).citation(citation, "vi") is not None) is shown
 
+
+def test_a_marker_the_passage_lacks_is_dropped_from_its_translation() -> None:
+    model = FakeCountingModel("With 5 million visitors in 2024. [1]")
+    assert Translator(model).text("Dengan 5 juta wisatawan pada 2024.", "en") == (
+        "With 5 million visitors in 2024.")
