@@ -157,6 +157,21 @@ class LexicalIndex:
             total += df[term]
         return kept or terms
 
+    def mentions(self, text: str) -> bool:
+        """Whether some chunk may hold ``text`` (a name): every word of it, by its 5-letter
+        prefix where it has one (so "Франции" meets "Франция"), Hangul and Han by their
+        bigrams. Loose on purpose: it may say yes to a chunk that has the words apart."""
+        tokens = tokenize(text)
+        terms = {t for i, t in enumerate(tokens)
+                 if not (i + 1 < len(tokens) and tokens[i + 1].endswith("~")
+                         and not t.endswith("~"))
+                 and not (_HANGUL.search(t) and len(t) > 2)}
+        if not terms:
+            return False
+        with self._db() as db:
+            return db.execute("SELECT 1 FROM terms WHERE terms MATCH ? LIMIT 1",
+                              (" AND ".join(sorted(map(_hashed, terms))),)).fetchone() is not None
+
     def idf(self, query: str) -> dict[str, float]:
         """Inverse document frequency of the query's tokens (as ``BM25.idf``)."""
         tokens = set(tokenize(query))

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import answer, checks, claims, llm_errors, markers, names, repairs, support, texts
+from . import answer, checks, claims, countries, llm_errors, markers, names, repairs, support, texts
 from .answer import Answer, Citation
 from .answer_type import could_state, expected_answer_type
 from .config import Settings, load_settings, prepare_offline_environment, redact
@@ -335,6 +335,8 @@ class Assistant:
         """The spans the model will read; a reason to abstain without asking it, if any."""
         if answer.asks_to_override(run.question, run.language):
             return "question asks to override the rules"
+        if unknown := self._unknown_countries(run):
+            return f"the sources never mention {', '.join(unknown)}"
         run.evidence = self._evidence(run.query, run.passages)
         if (not run.evidence
                 or max(p.similarity for p in run.evidence) < self.settings.relevance_floor):
@@ -344,6 +346,14 @@ class Assistant:
         # source holds them too, or "Is the target 500 billion?" would get its premise confirmed.
         run.asked = support.ground_question(run.question, run.evidence)
         return None
+
+    def _unknown_countries(self, run: Run) -> list[str]:
+        """The countries the question asks about that no passage names, found in none of
+        the indexed chunks either: "Who is the President of France?" is outside the sources
+        however close its words are to theirs, and the small model answers it from memory."""
+        missing = countries.absent(run.question, (p.text for p in run.passages))
+        return sorted(countries.name_of(code, "en") for code in missing
+                      if not any(map(self.retriever.lexical.mentions, countries.forms_of(code))))
 
     def _generate(self, run: Run) -> Generator[Step | Delta, None, Draft]:
         """The model's first reply, streamed as Deltas (held back while it may still be the
