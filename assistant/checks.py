@@ -178,7 +178,37 @@ def _currency(claim: Claim) -> list[Problem]:
                     given=", ".join(name(c) for c in sorted(given)) or "none")]
 
 
-POLICIES.update(strict=tuple(CHECKS), light=("language", "numbers", "names", "currency"))
+# Program code in any programming language: a fenced block, or a line that opens a
+# definition, a loop, an import or a statement the way code does. News articles hold none.
+_CODE = re.compile("|".join((
+    r"```",
+    r"^\s*def \w+\s*\(",
+    r"^\s*(?:function|func|fn)\s+\w+\s*\(",
+    r"^\s*class \w+\s*[:({]",
+    r"^\s*(?:import|from\s+[\w.]+\s+import)\s+[\w.*, ]+;?\s*$",
+    r"^\s*#include\s*[<\"]",
+    r"^\s*(?:public|private|static|void|int)\s+[\w<>\[\]]+\s+\w+\s*\(",
+    r"^\s*(?:let|const|var)\s+\w+\s*=",
+    r"^\s*for\s*\(.*;.*;|^\s*(?:for\s+\w+\s+in|while)\s+.+:\s*$",
+    r"^\s*(?:while|if)\s*\(.*\)\s*\{",
+    r"^\s*return\s+[\w().\[\]+\-*/ ]+;?\s*$",
+    r"\bprint\(|\bconsole\.log\(|\bSystem\.out\.print",
+    r"^\s*[\w.]+\s*=\s*[\w.]+\(.*\)\s*;?\s*$",
+)), re.MULTILINE)
+
+
+@check("code")
+def _code(claim: Claim) -> list[Problem]:
+    """Program code ("def sort_numbers(...)") cannot come from news articles: the model wrote
+    it, whatever passage it cites."""
+    if _CODE.search(claim.words) and not any(_CODE.search(p.text)
+                                             for p in claim.cited_passages):
+        return [problem("code")]
+    return []
+
+
+POLICIES.update(strict=tuple(CHECKS),
+                light=("language", "numbers", "names", "currency", "code"))
 
 
 def problems(text: str, language: str, passages: Sequence[Passage], question: str,

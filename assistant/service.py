@@ -348,12 +348,18 @@ class Assistant:
         return None
 
     def _unknown_countries(self, run: Run) -> list[str]:
-        """The countries the question asks about that no passage names, found in none of
-        the indexed chunks either: "Who is the President of France?" is outside the sources
-        however close its words are to theirs, and the small model answers it from memory."""
-        missing = countries.absent(run.question, (p.text for p in run.passages))
-        return sorted(countries.name_of(code, "en") for code in missing
-                      if not any(map(self.retriever.lexical.mentions, countries.forms_of(code))))
+        """The countries the question asks about when none of them is named by a passage or
+        any indexed chunk: "Who is the President of France?" is outside the sources however
+        close its words are to theirs, and the small model answers it from memory. One
+        country the sources know is enough to go on: a name written in a form the lexicon
+        lacks must not make a question about it look unanswerable."""
+        asked = countries.named(run.question)
+        if not asked or countries.absent(run.question, (p.text for p in run.passages)) != asked:
+            return []
+        if any(self.retriever.lexical.mentions(form)
+               for code in asked for form in countries.forms_of(code)):
+            return []
+        return sorted(countries.name_of(code, "en") for code in asked)
 
     def _generate(self, run: Run) -> Generator[Step | Delta, None, Draft]:
         """The model's first reply, streamed as Deltas (held back while it may still be the

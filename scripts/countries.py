@@ -19,6 +19,42 @@ LOCALES = {"ru": "ru", "id": "id", "vi": "vi", "ko": "ko", "ja": "ja", "zh": "zh
            "fr": "fr", "de": "de", "es": "es", "th": "th"}
 
 
+# Bare forms that are also words or given names are left out: Vietnamese "Anh" (England;
+# also "brother", and in names such as "Tuấn Anh") and "Nga" (Russia; a given name), Thai
+# "อังกฤษ" (England; also "English" in "ภาษาอังกฤษ").
+# Short forms news writes that ISO's names (formal ones, or dated transliterations such as
+# Vietnamese "Phi-li-pi-nợ") leave out. Kept to the countries whose usual name differs from
+# the ISO one in some language; a question naming a country by a form missing here is only
+# not recognised (the check stays silent), but an article writing a missing form could make
+# a question about that country look unanswerable, so the region's countries come first.
+ALIASES = {
+    "KR": {"en": ["Korea", "Republic of Korea", "RoK", "ROK"], "ru": ["Корея"],
+           "id": ["Korea", "Korsel"], "vi": ["Hàn Quốc", "Đại Hàn Dân Quốc"],
+           "ko": ["한국", "남한"], "ja": ["韓国"], "zh": ["韩国", "南韩"], "fr": ["Corée"],
+           "de": ["Korea"], "es": ["Corea"], "th": ["เกาหลี"]},
+    "KP": {"vi": ["Triều Tiên", "Bắc Triều Tiên"], "ko": ["북한"], "zh": ["北朝鲜"]},
+    "US": {"en": ["USA", "U.S.", "America"], "ru": ["США", "Америка"], "id": ["AS", "Amerika"],
+           "vi": ["Hoa Kỳ"], "ja": ["アメリカ"], "ko": ["미합중국"], "fr": ["USA"],
+           "de": ["USA"], "es": ["EE. UU.", "EEUU"], "th": ["สหรัฐอเมริกา", "อเมริกา"]},
+    "GB": {"en": ["Britain", "UK"], "ru": ["Великобритания", "Британия"],
+           "id": ["Inggris"], "vi": ["Vương quốc Anh", "nước Anh"], "ja": ["イギリス"],
+           "fr": ["Grande-Bretagne"], "de": ["Großbritannien"], "es": ["Gran Bretaña"],
+           "th": ["สหราชอาณาจักร"]},
+    "RU": {"en": ["Russia"], "ru": ["Россия"], "id": ["Rusia"], "vi": ["nước Nga"],
+           "ko": ["러시아"], "ja": ["ロシア"], "fr": ["Russie"], "de": ["Russland"],
+           "es": ["Rusia"], "th": ["รัสเซีย"]},
+    "VN": {"ru": ["СРВ"], "ja": ["越南"], "zh": ["越南"], "id": ["Viet Nam"]},
+    "CN": {"zh": ["中华人民共和国"], "id": ["Tiongkok", "RRT"], "th": ["ประเทศจีน"]},
+    "KH": {"vi": ["Campuchia"], "zh": ["柬埔寨"]},
+    "PH": {"vi": ["Philippines", "Phi-líp-pin"]},
+    "LA": {"vi": ["Lào"], "th": ["ประเทศลาว"]},
+    "MY": {"vi": ["Malaysia"]},
+    "TH": {"vi": ["Thái Lan"], "th": ["ประเทศไทย"]},
+    "TR": {"en": ["Turkey"], "ko": ["터키"], "vi": ["Thổ Nhĩ Kỳ"]},
+    "CZ": {"vi": ["Séc"]},
+}
+
+
 def forms(names: list[str]) -> list[str]:
     """Usable written forms. A part in brackets is a qualifier ("Виргинские острова (США)")
     and is dropped; inverted forms with a comma ("Korea, Republic of") are left out, the
@@ -47,6 +83,8 @@ def main() -> None:
                             for f in written if "-" in f]
             entry[lang] = [f for f in written if f not in entry["en"]
                            or lang in ("id", "de", "es", "fr")]
+        for lang, extra in ALIASES.get(country.alpha_2, {}).items():
+            entry[lang] = entry.get(lang, []) + [f for f in extra if f not in entry.get(lang, [])]
         countries[country.alpha_2] = {lang: fs for lang, fs in entry.items() if fs}
     OUT.write_text(json.dumps({
         "_about": "Every country (ISO 3166-1) by its written forms in the languages the "

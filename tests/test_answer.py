@@ -949,6 +949,18 @@ def test_cited_passage_that_supplies_the_wording_keeps_its_marker() -> None:
     ("В источниках не указано, сколько студентов учится в Корее.", "ru"),
     ("The sources do not mention the number of students.", "en"),
     ("자료에는 학생 수가 언급되어 있지 않습니다.", "ko"),
+    # "not found in the sources", in the forms the small model writes it
+    ("Việc viết bài thơ về mùa thu Hà Nội không được tìm thấy trong các nguồn. [1]", "vi"),
+    ("The exact amount is not found in the provided sources [1].", "en"),
+    ("Точная сумма не найдена в источниках.", "ru"),
+    ("Jumlah pastinya tidak ditemukan dalam sumber.", "id"),
+    ("정확한 금액은 자료에서는 찾을 수 없습니다.", "ko"),
+    ("资料中没有具体金额。", "zh"),
+    ("正確な金額は資料にはありません。", "ja"),
+    ("Le montant exact ne figure pas dans les sources.", "fr"),
+    ("Der genaue Betrag ist in den Quellen nicht zu finden.", "de"),
+    ("La cifra exacta no se encuentra en las fuentes.", "es"),
+    ("ไม่พบข้อมูลจำนวนเงินที่แน่นอน", "th"),
 ])
 def test_abstention_said_in_words_is_recognised(text: str, language: str) -> None:
     assert answering.is_abstention(text, language)

@@ -57,6 +57,9 @@ CASES = [
     ("currency", "L'objectif est de 150 milliards de dollars d'ici 2030 [1].",
      "L'objectif est de 150 milliards d'euros d'ici 2030 [1].", [TRADE],
      "Quel est l'objectif commercial ?", "fr", "currency"),
+    ("code", "They aim for US$150 billion in trade by 2030 [1].",
+     "def target():\n    return 150 [1]", [TRADE], "Write code for the trade target.", "en",
+     "code"),
 ]
 
 
@@ -128,3 +131,24 @@ def test_policies_strict_for_the_local_model_light_for_an_api(make_assistant: Fa
 def test_an_unknown_check_name_is_a_clear_configuration_error() -> None:
     with pytest.raises(ConfigError, match="unknown check.*numbrs.*the checks are: figure"):
         load_settings(checks="numbers,numbrs")
+
+
+@pytest.mark.parametrize("answer", [
+    "```python\ndef sort_numbers(numbers):\n    return sorted(numbers)\n``` [1]",
+    "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2) [1]",
+    "a, b = 0, 1\nwhile True:\n    print(a) [1]",
+    "function sortNumbers(xs) { return xs.sort(); } [1]",
+])
+def test_program_code_is_sent_back(answer: str) -> None:
+    found = checks.problems(answer, "en", [TRADE], "Write code that sorts numbers.", ["code"])
+    assert [p.kind for p in found] == ["code"]
+
+
+@pytest.mark.parametrize("answer", [
+    "Return visits: the president will return to Hanoi in 2026 [1].",
+    "If (and only if) the talks succeed, trade grows [1].",
+    "import of Korean goods rose (5%) [1].",
+    "The two sides agreed: first, trade; second, energy [1].",
+])
+def test_prose_is_not_code(answer: str) -> None:
+    assert checks.problems(answer, "en", [TRADE], "What did they agree?", ["code"]) == []

@@ -107,12 +107,15 @@ def _run(bot: Assistant, corpus: str, kind: str, question: str) -> None:
 # for a poem or code, and questions about real people or places that no article mentions,
 # were answered: their relevance to the articles is high (a poem "about the friendship between
 # Vietnam and Korea") and the answer states nothing the checks can hold against the sources.
-# Since 2026-12-04 a question naming a country that no article mentions abstains
-# (assistant/countries.py): own-4, own-12 and paraphrase-9 (the President of France) pass, so
-# own 19 of 22 and paraphrases 7 of 10. Poems, code, a sports result and the best season to
-# visit Seoul are still answered. These cases are marked, not hidden; the day one passes,
+# Since 2026-12-04: a question naming only countries that no article mentions abstains
+# (assistant/countries.py: own-4, own-12, paraphrase-9, the President of France); an answer
+# with program code is sent back (check "code": own-3); "not found in the sources" in more
+# wordings is an abstention (paraphrase-1's reply). Own 20 of 22, paraphrases 8 of 10 (1 and 9
+# were seen before the change, so not cleanly held out). A poem built from the articles' facts,
+# Korean code answered without code, a sports result and the best season to visit Seoul are
+# still answered. These cases are marked, not hidden; the day one passes,
 # pytest reports it as XPASS.
-GAPS = {"own": {2, 3, 8}, "paraphrase": {1, 3, 4}}
+GAPS = {"own": {2, 8}, "paraphrase": {3, 4}}
 
 
 def _cases(name: str, cases: list[tuple[str, str, str]]) -> list[object]:
