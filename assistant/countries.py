@@ -18,9 +18,9 @@ seen wrongly turns an answerable question into an abstention:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 
+from .quantities import currency_words
 from .texts import prompt_data
 
 _HANGUL = "\uac00-\ud7a3"
@@ -80,8 +80,8 @@ def _matchers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     one-letter form): a text is read once, and only the forms that start where it stands
     are tried (~5,000 forms; one regex per country read every text 249 times, ~100 ms)."""
     found: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-    for code, by_language in lexicon().items():
-        for form in {f for fs in by_language.values() for f in fs}:
+    for code in lexicon():
+        for form in forms_of(code):
             if pattern := _pattern(form):
                 found.setdefault(form[:2], []).append((code, re.compile(pattern, re.MULTILINE)))
     return found
@@ -91,10 +91,7 @@ def _matchers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
 def _currency() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """A currency's name just before or after a match: "đô la Mỹ", "ดอลลาร์สหรัฐ",
     "미국 달러" name a currency, not the country (prompts/currencies.json, all languages)."""
-    words = [w for entry in prompt_data("currencies.json").values() if isinstance(entry, dict)
-             for w in entry["words"]]
-    either = "|".join(re.escape(w.rstrip("*")) + (r"\w*" if w.endswith("*") else "")
-                      for w in sorted(words, key=len, reverse=True))
+    either = currency_words()
     return (re.compile(rf"(?:{either})\s*$", re.IGNORECASE),
             re.compile(rf"\s*(?:{either})", re.IGNORECASE))
 
@@ -112,10 +109,9 @@ def named(text: str) -> set[str]:
                     and not before.search(text, max(0, i - 24), i)
                     and not after.match(text, m.end())):
                 spans.append((i, m.end(), code))
-    kept = {code for start, end, code in spans
+    return {code for start, end, code in spans
             if not any(s <= start and end <= e and (e - s) > (end - start)
                        for s, e, _ in spans)}
-    return kept
 
 
 def forms_of(code: str) -> list[str]:
@@ -126,16 +122,3 @@ def forms_of(code: str) -> list[str]:
 def name_of(code: str, language: str) -> str:
     forms = lexicon()[code]
     return (forms.get(language) or forms.get("en") or [code])[0]
-
-
-def absent(question: str, texts: Iterable[str]) -> set[str]:
-    """The countries the question names that none of ``texts`` names."""
-    asked = named(question)
-    if not asked:
-        return set()
-    seen: set[str] = set()
-    for text in texts:
-        seen |= named(text) & asked
-        if seen == asked:
-            return set()
-    return asked - seen

@@ -157,20 +157,25 @@ class LexicalIndex:
             total += df[term]
         return kept or terms
 
-    def mentions(self, text: str) -> bool:
-        """Whether some chunk may hold ``text`` (a name): every word of it, by its 5-letter
+    def mentions(self, names: Iterable[str]) -> bool:
+        """Whether some chunk may hold one of ``names``: every word of a name, by its 5-letter
         prefix where it has one (so "Франции" meets "Франция"), Hangul and Han by their
-        bigrams. Loose on purpose: it may say yes to a chunk that has the words apart."""
-        tokens = tokenize(text)
-        terms = {t for i, t in enumerate(tokens)
-                 if not (i + 1 < len(tokens) and tokens[i + 1].endswith("~")
-                         and not t.endswith("~"))
-                 and not (_HANGUL.search(t) and len(t) > 2)}
-        if not terms:
+        bigrams. Loose on purpose: it may say yes to a chunk that has the words apart. One
+        query for all the names."""
+        groups = set()
+        for name in names:
+            tokens = tokenize(name)
+            terms = {t for i, t in enumerate(tokens)
+                     if not (i + 1 < len(tokens) and tokens[i + 1].endswith("~")
+                             and not t.endswith("~"))
+                     and not (_HANGUL.search(t) and len(t) > 2)}
+            if terms:
+                groups.add("(" + " AND ".join(sorted(map(_hashed, terms))) + ")")
+        if not groups:
             return False
         with self._db() as db:
             return db.execute("SELECT 1 FROM terms WHERE terms MATCH ? LIMIT 1",
-                              (" AND ".join(sorted(map(_hashed, terms))),)).fetchone() is not None
+                              (" OR ".join(sorted(groups)),)).fetchone() is not None
 
     def idf(self, query: str) -> dict[str, float]:
         """Inverse document frequency of the query's tokens (as ``BM25.idf``)."""

@@ -254,6 +254,16 @@ def _currency_patterns() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
     return out
 
 
+def currency_words() -> str:
+    """A regex alternation of every currency's written words, in every language (single
+    Hangul syllables left out, as above), longest first."""
+    from .texts import prompt_data
+
+    forms = {form for code, entry in prompt_data("currencies.json").items()
+             if not code.startswith("_") for form in map(_currency_form, entry["words"]) if form}
+    return "|".join(sorted(forms, key=len, reverse=True))
+
+
 _CURRENCIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
 

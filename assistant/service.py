@@ -354,10 +354,9 @@ class Assistant:
         country the sources know is enough to go on: a name written in a form the lexicon
         lacks must not make a question about it look unanswerable."""
         asked = countries.named(run.question)
-        if not asked or countries.absent(run.question, (p.text for p in run.passages)) != asked:
-            return []
-        if any(self.retriever.lexical.mentions(form)
-               for code in asked for form in countries.forms_of(code)):
+        if (not asked or any(countries.named(p.text) & asked for p in run.passages)
+                or self.retriever.lexical.mentions(
+                    form for code in asked for form in countries.forms_of(code))):
             return []
         return sorted(countries.name_of(code, "en") for code in asked)
 

@@ -51,6 +51,15 @@ class Marks:
 def stopped_note(lang: str) -> str:
     return f"<i>({html.escape(t('stopped', lang))})</i>"
 
+
+def with_stopped_note(chat: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The chat with "(stopped)" after the last answer's text, once."""
+    note = stopped_note(lang)
+    if chat and chat[-1].get("role") == "assistant" and (
+            note not in (text := bubble_text(chat[-1]["content"]))):
+        chat = chat[:-1] + [dict(chat[-1], content=f"{text} {note}")]
+    return chat
+
 EXAMPLES = [
     "Việt Nam và Hàn Quốc đặt mục tiêu thương mại song phương bao nhiêu vào năm 2030?",
     "В каком городе 30 октября прошли переговоры президентов?",
@@ -290,12 +299,11 @@ def build_app(bot: Assistant) -> Any:
                 mark.stops += 1
                 mark.asks_at_stop = mark.asks
             chat = list(chat or [])
-            note = stopped_note(lang)
             if (typed or "").strip():
                 chat += [{"role": "user", "content": html.escape(typed)},
-                         {"role": "assistant", "content": note}]
-            elif chat and chat[-1].get("role") == "assistant":
-                chat[-1] = dict(chat[-1], content=f"{bubble_text(chat[-1]['content'])} {note}")
+                         {"role": "assistant", "content": stopped_note(lang)}]
+            else:
+                chat = with_stopped_note(chat, lang)
             _, *rest = idle()
             return (chat, gr.update(value="", interactive=True), *rest)
 
@@ -321,11 +329,7 @@ def build_app(bot: Assistant) -> Any:
             time.sleep(SETTLE_SECONDS)
             if mark is None or mark.asks != mark.asks_at_stop:
                 return gr.update()
-            chat = list(chat or [])
-            note = stopped_note(lang)
-            if chat and chat[-1].get("role") == "assistant" and note not in chat[-1]["content"]:
-                chat[-1] = dict(chat[-1], content=f"{bubble_text(chat[-1]['content'])} {note}")
-            return chat
+            return with_stopped_note(list(chat or []), lang)
 
         # Gradio hands a function the request by its parameter's type (see show_turn below).
         for takes_request in (respond, stopped, again, busy, settle):
