@@ -36,6 +36,14 @@ def test_a_wrong_scale_fails(text: str, language: str) -> None:
     assert not scoring.key_passes(BILLION_150, [], text, language)
 
 
+def test_a_near_year_or_count_is_not_the_same_value() -> None:
+    for wrong in ("2025", "2030", "2017"):
+        assert not scoring.key_passes([[{"num": 2027}]], [], f"APEC {wrong} [1]", "en"), wrong
+    assert scoring.key_passes([[{"num": 2027}]], [], "APEC 2027 [1]", "en")
+    assert not scoring.key_passes([[{"num": 1.5e11}]], [], "US$149 billion", "en")
+    assert scoring.key_passes([[{"num": 1.5e11}]], [], "1500억 달러", "ko")
+
+
 def test_numbers_need_word_boundaries_and_markers_are_not_numbers() -> None:
     assert not scoring.key_passes([[{"num": 2030}]], [], "by 20300", "en")
     assert scoring.key_passes([[{"num": 2030}]], [], "Đến năm 2030 [1].", "vi")
