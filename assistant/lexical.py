@@ -85,6 +85,14 @@ class LexicalIndex:
                 "chunk_id TEXT UNIQUE NOT NULL, language TEXT NOT NULL);"
                 "CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5(t, tokenize='ascii');"
                 "CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(terms, 'row');")
+            # Document frequencies kept beside FTS5: its vocab table counts a term's chunks
+            # by walking the term's postings (~4.5 ms a query at 100k chunks); this is one
+            # B-tree lookup a term, kept up to date in the same transaction as the chunk.
+            db.execute("CREATE TABLE IF NOT EXISTS df (term TEXT PRIMARY KEY, "
+                       "doc INTEGER NOT NULL) WITHOUT ROWID")
+            # An index made before the table: counted once from FTS5's own vocabulary.
+            db.execute("INSERT OR IGNORE INTO df SELECT term, doc FROM vocab "
+                       "WHERE NOT EXISTS (SELECT 1 FROM df)")
 
     def _db(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         return connection(self.path)
@@ -106,8 +114,12 @@ class LexicalIndex:
                 cursor = db.execute("INSERT OR IGNORE INTO docs (chunk_id, language) "
                                     "VALUES (?, ?)", (chunk_id, language))
                 if cursor.rowcount:
+                    hashed = [_hashed(t) for t in tokenize(text)]
                     db.execute("INSERT INTO terms (rowid, t) VALUES (?, ?)",
-                               (cursor.lastrowid, " ".join(map(_hashed, tokenize(text)))))
+                               (cursor.lastrowid, " ".join(hashed)))
+                    db.executemany("INSERT INTO df VALUES (?, 1) ON CONFLICT (term) "
+                                   "DO UPDATE SET doc = doc + 1",
+                                   ((t,) for t in set(hashed)))
                     added += 1
         return added
 
@@ -117,6 +129,9 @@ class LexicalIndex:
                 row = db.execute("SELECT id FROM docs WHERE chunk_id = ?",
                                  (chunk_id,)).fetchone()
                 if row:
+                    held = db.execute("SELECT t FROM terms WHERE rowid = ?", row).fetchone()
+                    db.executemany("UPDATE df SET doc = doc - 1 WHERE term = ?",
+                                   ((t,) for t in set(held[0].split() if held else ())))
                     db.execute("DELETE FROM terms WHERE rowid = ?", row)
                     db.execute("DELETE FROM docs WHERE id = ?", row)
 
@@ -146,7 +161,8 @@ class LexicalIndex:
         a few common words ("Korea") cost ~100 ms while adding almost nothing to BM25 (their
         IDF is near zero). The rarest term always stays. A small corpus keeps every term."""
         marks = ",".join("?" * len(terms))
-        df = dict(db.execute(f"SELECT term, doc FROM vocab WHERE term IN ({marks})", terms))
+        df = dict(db.execute(f"SELECT term, doc FROM df WHERE term IN ({marks}) AND doc > 0",
+                             terms))
         known = sorted((t for t in terms if t in df), key=lambda t: (df[t], t))
         kept: list[str] = []
         total = 0
@@ -184,7 +200,7 @@ class LexicalIndex:
         with self._db() as db:
             n = db.execute("SELECT count(*) FROM docs").fetchone()[0]
             marks = ",".join("?" * len(hashed))
-            rows = db.execute(f"SELECT term, doc FROM vocab WHERE term IN ({marks})",
+            rows = db.execute(f"SELECT term, doc FROM df WHERE term IN ({marks}) AND doc > 0",
                               tuple(hashed)) if hashed else []
             return {hashed[term]: math.log(1 + (n - df + 0.5) / (df + 0.5))
                     for term, df in rows}

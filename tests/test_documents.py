@@ -179,6 +179,31 @@ def test_the_lexical_index_ranks_persists_and_updates(tmp_path: Path) -> None:
     assert set(idf) >= {"tourism", "grew", "무역"} and all(v > 0 for v in idf.values())
 
 
+def test_document_frequencies_follow_every_add_and_remove(tmp_path: Path) -> None:
+    """The kept document frequencies equal FTS5's own count after adds and removals, and an
+    index made before they were kept gets them counted when it is opened."""
+    import sqlite3
+
+    path = tmp_path / "lexical.sqlite3"
+    index = LexicalIndex(path)
+
+    def counts() -> tuple[dict[str, int], dict[str, int]]:
+        with sqlite3.connect(path) as db:
+            return (dict(db.execute("SELECT term, doc FROM df WHERE doc > 0")),
+                    dict(db.execute("SELECT term, doc FROM vocab")))
+
+    index.add([("a", "en", "korea trade korea"), ("b", "en", "korea apec"),
+               ("c", "ko", "베트남과 한국의 무역")])
+    index.remove(["a", "missing"])
+    index.add([("d", "en", "apec trade")])
+    kept, fts = counts()
+    assert kept == fts and len(kept) > 5
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE df")
+    LexicalIndex(path)  # an index from before the table
+    assert counts()[0] == fts
+
+
 def test_a_lexical_query_scores_a_bounded_number_of_chunks(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Common words are dropped from the OR query once the chunks they would make it score
