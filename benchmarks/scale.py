@@ -1,10 +1,10 @@
 """Scale benchmark: retrieval on synthetic corpora of N chunks, in the embedded store and on a
 `chroma run` server.
 
-The chunks are the real articles' sentences recombined (two or three random sentences each,
-with the language of the first); each vector is a random mix of its sentences' real
-vectors plus Gaussian noise, renormalised: fast, and spread as real vectors are (said in the
-output). For each size it measures:
+The chunks are the real corpus's chunks recombined (two or three random chunks each, with
+the language of the first); each vector is a random mix of its parts' real vectors plus
+Gaussian noise, renormalised: fast, but denser in near-ties than real vectors (said in the
+output and in docs/scale.md). For each size it measures:
 - load: chunks/s written into Chroma and the lexical index (SQLite FTS5), and peak RSS;
 - cold start: a new Assistant on the store until its first retrieval has returned;
 - retrieval latency p50/p95 over the dev questions, query embedding included;
