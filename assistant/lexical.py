@@ -160,9 +160,7 @@ class LexicalIndex:
         ``MAX_POSTINGS``: an OR query scores every chunk holding any term, and at 100k chunks
         a few common words ("Korea") cost ~100 ms while adding almost nothing to BM25 (their
         IDF is near zero). The rarest term always stays. A small corpus keeps every term."""
-        marks = ",".join("?" * len(terms))
-        df = dict(db.execute(f"SELECT term, doc FROM df WHERE term IN ({marks}) AND doc > 0",
-                             terms))
+        df = self._frequencies(db, terms)
         known = sorted((t for t in terms if t in df), key=lambda t: (df[t], t))
         kept: list[str] = []
         total = 0
@@ -199,8 +197,14 @@ class LexicalIndex:
         hashed = {_hashed(t): t for t in tokens}
         with self._db() as db:
             n = db.execute("SELECT count(*) FROM docs").fetchone()[0]
-            marks = ",".join("?" * len(hashed))
-            rows = db.execute(f"SELECT term, doc FROM df WHERE term IN ({marks}) AND doc > 0",
-                              tuple(hashed)) if hashed else []
             return {hashed[term]: math.log(1 + (n - df + 0.5) / (df + 0.5))
-                    for term, df in rows}
+                    for term, df in self._frequencies(db, list(hashed)).items()}
+
+    @staticmethod
+    def _frequencies(db: sqlite3.Connection, terms: list[str]) -> dict[str, int]:
+        """The kept document frequency of each of ``terms`` (hashed) that some chunk holds."""
+        if not terms:
+            return {}
+        marks = ",".join("?" * len(terms))
+        return dict(db.execute(f"SELECT term, doc FROM df WHERE term IN ({marks}) AND doc > 0",
+                               terms))

@@ -224,7 +224,7 @@ def test_four_people_chat_at_once(browser: Any, app_url: str, tmp_path: Path) ->
     first, second = Chat(browser, app_url), Chat(browser, app_url)
     more = [Chat(browser, app_url) for _ in others]
     first.submit(VI_Q)
-    second.submit(RU_Q)  # queued behind the first: the local model answers one at a time
+    second.submit(RU_Q)  # the local model answers one at a time: the others are queued
     for chat, (_, question) in zip(more, others, strict=True):
         chat.submit(question)
     # Those waiting see their place in the queue, not a frozen page. Which request reaches the
