@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import logging
-import queue
 import threading
 import time
 from collections.abc import Generator, Iterator, Sequence
@@ -14,28 +11,22 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import answer, checks, claims, countries, llm_errors, markers, names, repairs, support, texts
+from . import answer, checks, claims, countries, markers, names, repairs, support, texts
 from .answer import Answer, Citation
 from .answer_type import could_state, expected_answer_type
-from .config import Settings, load_settings, prepare_offline_environment, redact
+from .config import Settings, load_settings, prepare_offline_environment
 from .errors import InputError, ModelError
+from .evidence import EvidencePicker
 from .index import ChunkIndex
 from .ingest import IngestReport, Progress, ingest
 from .inputs import check_history, check_text
+from .model_calls import ModelCalls
 from .retrieve import Mode, Passage, Retriever, standalone_query
 from .stages import Budget, Draft, Review, Run
 from .translation import TranslationStore, Translator
 
 History = Sequence[tuple[str, str]]
 log = logging.getLogger(__name__)
-
-
-class _BackendFailure(Exception):
-    """A model call that failed (the backend's exception is ``cause``): retried or reported."""
-
-    def __init__(self, cause: BaseException) -> None:
-        super().__init__(str(cause))
-        self.cause = cause
 
 
 @dataclass
@@ -82,9 +73,7 @@ class Assistant:
         if embed_model is not None:
             self.__dict__["embedder"] = embed_model  # the cached_property's slot
         self._llm_lock = threading.Lock()
-        self._span_vectors: dict[str, list[float]] = {}
         self._injected_llm = generator is not None
-        self._slot = threading.Lock()  # the model's one slot (see _model_slot)
         self._vocab: tuple[tuple[int, int], frozenset[str]] | None = None
 
     @property
@@ -127,6 +116,17 @@ class Assistant:
         store = None if self._injected_llm else TranslationStore(
             self.settings.cache_dir / "translations.sqlite3", self.backend)
         return Translator(self._stream_llm, store)
+
+    @cached_property
+    def model_calls(self) -> ModelCalls:
+        """The model's calls: one at a time on a local model (or a fake passed in)."""
+        return ModelCalls(self.settings, lambda: self.llm, lambda: self.backend,
+                          shared_slot=self.settings.llm != "openai" or self._injected_llm)
+
+    @cached_property
+    def evidence_picker(self) -> EvidencePicker:
+        return EvidencePicker(self.settings, lambda: self.embedder,
+                              lambda query, text: self.retriever.lexical_overlap(query, text))
 
     @cached_property
     def embedder(self) -> Any:
@@ -337,7 +337,7 @@ class Assistant:
             return "question asks to override the rules"
         if unknown := self._unknown_countries(run):
             return f"the sources never mention {', '.join(unknown)}"
-        run.evidence = self._evidence(run.query, run.passages)
+        run.evidence = self.evidence_picker.pick(run.query, run.passages)
         if (not run.evidence
                 or max(p.similarity for p in run.evidence) < self.settings.relevance_floor):
             return "no passage above the relevance floor"
@@ -596,66 +596,6 @@ class Assistant:
         return final, False, answer.make_citations(cited, evidence, final, question,
                                                       passages)
 
-    def _evidence(self, query: str, passages: list[Passage]) -> list[Passage]:
-        """For each top passage, its span closest to the question, duplicates dropped.
-
-        Prompt processing costs ~19 ms a token here, so the model gets one short span per
-        passage (a sentence, or a run of clauses of a long sentence) instead of whole chunks.
-        A run that stops before its sentence ends is grown to the right, up to half as long
-        again: what the question matches is often the clause that introduces the answer.
-        """
-        from .chunking import candidate_spans, extend_span
-
-        picked: list[Passage] = []
-        seen: set[str] = set()
-        query_vector = None
-        for p in passages:
-            if len(picked) >= self.settings.evidence_passages:
-                break
-            # An article that tells the reader to drop the rules is not evidence of anything;
-            # the small model might obey it.
-            spans = [(a, b) for a, b in candidate_spans(p.text, self.settings.evidence_tokens)
-                     if not answer.asks_to_override(p.text[a:b], p.language)]
-            if not spans:
-                continue
-            best = spans[0]
-            if len(spans) > 1:
-                if query_vector is None:
-                    query_vector = self.embedder.get_query_embedding(query)
-                span_texts = [p.text[a:b] for a, b in spans]
-                vectors = self._embed_spans(span_texts)
-                sims = [self._span_score(query, t, v, query_vector)
-                        for t, v in zip(span_texts, vectors, strict=True)]
-                best = spans[max(range(len(spans)), key=sims.__getitem__)]
-            best = extend_span(p.text, best, self.settings.evidence_tokens * 3 // 2)
-            text = p.text[best[0]:best[1]]
-            key = " ".join(text.split())
-            if key in seen:
-                continue
-            seen.add(key)
-            picked.append(dataclasses.replace(
-                p, text=text, char_start=p.char_start + best[0], char_end=p.char_start + best[1]))
-        return picked
-
-    def _embed_spans(self, spans: list[str]) -> list[list[float]]:
-        """Span vectors, remembered: the same passages come back for related questions, and
-        embedding their spans is most of the time spent outside the model (~20 ms a span)."""
-        missing = [t for t in dict.fromkeys(spans) if t not in self._span_vectors]
-        if missing:
-            if len(self._span_vectors) > 50_000:
-                self._span_vectors.clear()
-            self._span_vectors.update(zip(
-                missing, self.embedder.get_text_embedding_batch(missing), strict=True))
-        return [self._span_vectors[t] for t in spans]
-
-    def _span_score(self, query: str, text: str, vector: list[float],
-                    query_vector: list[float]) -> float:
-        # The small embedder barely tells apart clauses of one passage; shared rare words
-        # (names, "Comprehensive Strategic Partnership", years) do.
-        score = sum(x * y for x, y in zip(vector, query_vector, strict=True))
-        return score + self.settings.span_lexical_weight * self.retriever.lexical_overlap(
-            query, text)
-
     def _similar(self, a: Passage, b: Passage) -> float:
         va, vb = self.retriever.embedding(a.id), self.retriever.embedding(b.id)
         if va is None or vb is None:
@@ -663,103 +603,9 @@ class Assistant:
         return float(sum(x * y for x, y in zip(va, vb, strict=True)))
 
     def _stream_llm(self, chat: list[Any], max_tokens: int | None = None) -> Iterator[str]:
-        """The model's reply, piece by piece, within ASSISTANT_LLM_TIMEOUT for the whole call
-        (a client's timeout is per read: a backend that sends keep-alives, or trickles, would
-        hold the only model slot for ever). A transient failure before the first piece (down,
-        429, 5xx) is retried with backoff (ASSISTANT_LLM_RETRIES), within the same limit."""
-        with self._model_slot():
-            yield from self._stream_llm_now(chat, max_tokens)
-
-    @contextlib.contextmanager
-    def _model_slot(self) -> Iterator[None]:
-        """One model call at a time on a local model (it has one slot); the wait for it is
-        not part of the call's time limit, or a queue of questions would time out before
-        their turn. An OpenAI-compatible server takes concurrent calls itself."""
-        if self.settings.llm == "openai" and not self._injected_llm:
-            yield
-            return
-        waited = time.monotonic()
-        if not self._slot.acquire(timeout=self.settings.llm_queue_timeout):
-            raise ModelError(
-                f"The model is busy: no turn came within {time.monotonic() - waited:.0f} s "
-                "(ASSISTANT_LLM_QUEUE_TIMEOUT). Try again in a moment.")
-        try:
-            yield
-        finally:
-            self._slot.release()
-
-    def _stream_llm_now(self, chat: list[Any], max_tokens: int | None) -> Iterator[str]:
-        ends = time.monotonic() + self.settings.llm_timeout
-        attempt = 0
-        while True:
-            started = False
-            try:
-                for piece in self._call_llm(chat, max_tokens, ends):
-                    started = True
-                    yield piece
-                return
-            except _BackendFailure as failure:
-                wait = 0.5 * 2 ** attempt
-                if (started or not llm_errors.transient(failure.cause)
-                        or attempt >= self.settings.llm_retries
-                        or time.monotonic() + wait >= ends):
-                    raise ModelError(
-                        f"The language model backend ({self.backend}) failed"
-                        f"{f' after {attempt + 1} attempts' if attempt else ''}: "
-                        f"{failure.cause.__class__.__name__}: "
-                        f"{redact(str(failure.cause))[:300]}. "
-                        f"{llm_errors.advice(failure.cause)}") from None
-                log.warning("model backend failed (%s); asking again in %.1f s",
-                            failure.cause.__class__.__name__, wait)
-                time.sleep(wait)
-                attempt += 1
-
-    def _call_llm(self, chat: list[Any], max_tokens: int | None, ends: float
-                  ) -> Iterator[str]:
-        """One model call, its pieces handed over from a worker thread so that the whole
-        call can be timed out; a backend failure comes out as ``_BackendFailure``."""
-        limit = self.settings.llm_timeout
-        pieces: queue.Queue[str | BaseException | None] = queue.Queue()
-        # Set when the reader goes (Stop, a closed stream, the time limit): the worker then
-        # closes the model's stream, and a local model stops generating at once.
-        gone = threading.Event()
-
-        def pump() -> None:
-            stream = None
-            try:
-                stream = self.llm.stream_chat(
-                    chat, max_tokens=max_tokens or self.settings.max_answer_tokens)
-                for chunk in stream:
-                    if gone.is_set():
-                        return
-                    if chunk.delta:
-                        pieces.put(chunk.delta)
-            except BaseException as exc:  # handed to the consumer
-                pieces.put(exc)
-            finally:
-                if stream is not None and hasattr(stream, "close"):
-                    stream.close()
-                pieces.put(None)
-
-        threading.Thread(target=pump, daemon=True, name="model-call").start()
-        try:
-            while True:
-                try:
-                    item = pieces.get(timeout=max(0.0, ends - time.monotonic()))
-                except queue.Empty:
-                    raise ModelError(
-                        f"The language model backend ({self.backend}) gave no complete reply "
-                        f"within {limit:g} s (ASSISTANT_LLM_TIMEOUT). Check that it is not "
-                        "overloaded, or raise the timeout.") from None
-                if item is None:
-                    return
-                if isinstance(item, ModelError):
-                    raise item
-                if isinstance(item, BaseException):
-                    raise _BackendFailure(item)
-                yield item
-        finally:
-            gone.set()
+        """The model's reply, piece by piece (``ModelCalls.stream``: one slot, one time
+        limit for the whole call, transient failures retried)."""
+        return self.model_calls.stream(chat, max_tokens)
 
     def warm_up(self) -> None:
         """Load the model and put the fixed prompt prefix into its cache (e.g. at server start),
