@@ -211,7 +211,10 @@ def _names(text: str, language: str) -> list[str]:
             acronym = word.isupper() and len(word) >= 2
             if not acronym and (m.start() in starts or language in _NOUN_CAPITALS):
                 continue
-            out.append(word)
+            # "Vietnam-Korea" names two countries, each of which a source may write alone
+            # ("Вьетнам и Корея"); "Young-sam" is one name.
+            parts = re.split(r"[-‐‑]", word)
+            out += parts if len(parts) > 1 and all(p[:1].isupper() for p in parts) else [word]
     return out
 
 

@@ -103,6 +103,20 @@ def test_names_in_another_script_are_held_to_the_corpus() -> None:
     assert invented.unsupported == ["Пусане"]
 
 
+def test_a_compound_of_names_is_held_name_by_name() -> None:
+    cited = [("Вьетнам и Корея подписали соглашение.", "ru")]
+    corpus = "Вьетнам и Корея подписали соглашение. Vietnam and Korea signed it."
+    found = scoring.unsupported_claims("It deepened Vietnam-Korea ties [1].", "en", cited, "",
+                                       corpus)
+    assert found.unsupported == [] and found.unchecked == ["Vietnam", "Korea"]
+    made_up = scoring.unsupported_claims("It deepened Vietnam-Atlantis ties [1].", "en", cited,
+                                         "", corpus)
+    assert made_up.unsupported == ["Atlantis"]
+    one = scoring.unsupported_claims("Choi Young-sam spoke [1].", "en",
+                                     [("Choi Young-sam spoke.", "en")])
+    assert one.unsupported == []
+
+
 def test_the_test_split_is_frozen() -> None:
     digest, name = (EVAL / "test.sha256").read_text().split()
     assert name == "eval/test.jsonl"
