@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import answer, checks, claims, countries, markers, names, repairs, support, texts
+from . import answer, checks, countries, markers, support, texts
 from .answer import Answer, Citation
 from .answer_type import could_state, expected_answer_type
 from .config import Settings, load_settings, prepare_offline_environment
@@ -22,6 +22,7 @@ from .ingest import IngestReport, Progress, ingest
 from .inputs import check_history, check_text
 from .model_calls import ModelCalls
 from .retrieve import Mode, Passage, Retriever, standalone_query
+from .review import Reviewer
 from .stages import Budget, Draft, Review, Run
 from .translation import TranslationStore, Translator
 
@@ -74,7 +75,6 @@ class Assistant:
             self.__dict__["embedder"] = embed_model  # the cached_property's slot
         self._llm_lock = threading.Lock()
         self._injected_llm = generator is not None
-        self._vocab: tuple[tuple[int, int], frozenset[str]] | None = None
 
     @property
     def llm(self) -> Any:
@@ -116,6 +116,11 @@ class Assistant:
         store = None if self._injected_llm else TranslationStore(
             self.settings.cache_dir / "translations.sqlite3", self.backend)
         return Translator(self._stream_llm, store)
+
+    @cached_property
+    def reviewer(self) -> Reviewer:
+        """The review of drafts (checks, repairs, translation of the language alone)."""
+        return Reviewer(self.settings, self.enabled_checks, self.translator, lambda: self.index)
 
     @cached_property
     def model_calls(self) -> ModelCalls:
@@ -398,12 +403,12 @@ class Assistant:
         if draft.echoed:
             # What else is wrong goes into the retry too: "Yes, Korea will raise its ODA ...
             # in semiconductors [3]" also cited the wrong source; only naming it moves the model.
-            review = Review(draft.text, [checks.problem("echo"), *self._problems(
+            review = Review(draft.text, [checks.problem("echo"), *self.reviewer.problems(
                 draft.text, run.language, run.evidence, run.asked)])
         else:
-            review = Review(*self._repair(draft.text, run.language, run.evidence, run.asked,
-                                          run.budget))
-            review.problems += self._outside(review.text, run.language, run.question)
+            review = Review(*self.reviewer.repair(draft.text, run.language, run.evidence,
+                                                  run.asked, run.budget))
+            review.problems += self.reviewer.outside(review.text, run.language, run.question)
         run.trace += [f"check: {f}" for f in review.problems]
         if (review.problems and (self.settings.retry_on_problems or draft.echoed)
                 and run.budget.allows()):
@@ -435,8 +440,9 @@ class Assistant:
             return self._abstain(run, "retry abstained or echoed again")
         if echoed_again:  # the first reply found something: a source is quoted
             return Review(retried, problems)
-        text, again = self._repair(retried, run.language, run.evidence, run.asked, run.budget)
-        again += self._outside(text, run.language, run.question)
+        text, again = self.reviewer.repair(retried, run.language, run.evidence, run.asked,
+                                           run.budget)
+        again += self.reviewer.outside(text, run.language, run.question)
         run.trace += [f"check after retry: {f}" for f in again]
         if again and markers.is_bare(draft.text) and support.invents(
                 text, run.evidence, run.asked):
@@ -450,14 +456,14 @@ class Assistant:
         language, where the settings allow it, or an abstention."""
         if not self.settings.extractive_fallback:
             return self._abstain(run, "no answer passed the checks")
-        best = self._extractive_source(draft.text, run.evidence, run.asked)
+        best = self.reviewer.quote_source(draft.text, run.evidence, run.asked)
         if not could_state(expected_answer_type(run.question), run.evidence[best - 1].text,
                            run.asked):
             # Asked when or how many, with no figure to quote: the model's figures were
             # invented, and the sources do not say.
             return self._abstain(run, "no figure to quote for a when/how-many question")
-        quoted = self._extractive(best, run.language, run.evidence, run.asked, run.passages,
-                                  run.budget)
+        quoted = self.reviewer.quote(best, run.language, run.evidence, run.asked, run.passages,
+                                     run.budget)
         if quoted is None:
             # Never a foreign-language answer: a quote nobody could translate faithfully is
             # no answer for this asker.
@@ -484,102 +490,6 @@ class Assistant:
             backend=self.backend, fallback=fallback, attempts=run.attempts,
             model_calls=run.budget.used, trace=run.trace,
         )
-
-    def _repair(self, text: str, language: str, evidence: list[Passage], question: str,
-                budget: Budget) -> tuple[str, list[checks.Problem]]:
-        """Fix what can be fixed without asking the model to answer again: mistranslated
-        amounts are rewritten, sentences that fail after a sound first one are cut, and an
-        answer whose only fault is its language is translated (a short translation costs less
-        than a second answer, and keeps its facts)."""
-        text = repairs.reattribute(repairs.repair_scales(text, language, evidence), evidence,
-                                     question)
-        found = self._problems(text, language, evidence, question)
-        if checks.only_language_is_wrong(found):
-            plain = repairs.without_foreign_asides(text, language)
-            if plain != text and not self._problems(plain, language, evidence, question):
-                return plain, []
-        if found and (lead := repairs.supported_lead(text, language, evidence, question,
-                                                            self.enabled_checks)):
-            return lead, []
-        if checks.only_language_is_wrong(found) and (
-                translated := self._translated(text, language, evidence, question, budget)):
-            return translated, []
-        return text, found
-
-    def _translated(self, text: str, language: str, evidence: list[Passage], question: str,
-                    budget: Budget) -> str | None:
-        """An answer put into ``language``, its markers kept, when the budget allows it and
-        the translation keeps every figure and name and passes the checks; else None."""
-        words, marks = markers.split_markers(text)
-        raw = self.translator.within(words, language, budget)
-        if raw is None:
-            return None
-        translated = repairs.repair_scales(markers.attach_markers(raw, marks), language,
-                                           evidence)
-        if (repairs.faithful(words, translated)
-                and not self._problems(translated, language, evidence, question)):
-            return translated
-        return None
-
-    def _problems(self, text: str, language: str, evidence: list[Passage], question: str
-                  ) -> list[checks.Problem]:
-        """What the enabled checks find wrong with an answer (``checks.problems``)."""
-        return checks.problems(text, language, evidence, question, self.enabled_checks)
-
-    def _outside(self, text: str, language: str, question: str) -> list[checks.Problem]:
-        """A problem when the answer names someone or something no article mentions (a name
-        from the model's memory: no list of names can hold it), where the setting asks."""
-        if not self.settings.check_outside_names:
-            return []
-        outside = claims.names_outside(text, language, self._vocabulary(), question)
-        return [checks.problem("names", names=", ".join(outside))] if outside else []
-
-    def _vocabulary(self) -> frozenset[str]:
-        """Every word of the indexed passages and of the known names' forms, per index
-        revision (an ingest adds words)."""
-        revision = self.index.revision
-        if self._vocab is None or self._vocab[0] != revision:
-            forms = [f for entry in names.entities().values() for fs in entry.values()
-                     for f in fs]
-            self._vocab = (revision, claims.vocabulary(
-                [c.text for c in self.index.all_chunks()] + forms))
-        return self._vocab[1]
-
-    def _extractive_source(self, attempt: str, evidence: list[Passage], question: str) -> int:
-        """The passage an extractive answer quotes (1-based): scored by the question, and by
-        the facts the model found when they are real."""
-        # The failed attempt points at its passage only by its sentences whose facts are in
-        # the sources: an invented date would lead to whichever passage shares its digits.
-        pointer = repairs.real_facts(attempt, evidence, question)
-        quotable = answer.could_answer(evidence, question)
-        best = support.attribute(f"{pointer} {question}", [evidence[n - 1] for n in quotable],
-                                   question)
-        return quotable[best - 1]
-
-    def _extractive(self, best: int, language: str, evidence: list[Passage], question: str,
-                    passages: list[Passage], budget: Budget
-                    ) -> tuple[str, list[Citation]] | None:
-        """The answer when the model's cannot be used: what passage ``best`` says, in the
-        asker's language (its sentence quoted), or translated when it is foreign and the
-        translation keeps its numbers and names; None when a foreign passage cannot be
-        translated faithfully within the budget."""
-        span = evidence[best - 1]
-        citations = answer.make_citations([best], evidence, span.text, question, passages)
-        citation = citations[0]
-        if citation.language != language:
-            # The span the model read is shorter than the sentence: the small model
-            # translates it more faithfully, and faster.
-            raw = self.translator.within(span.text, language, budget)
-            if raw is None:
-                return None
-            translated = repairs.repair_scales(raw, language, [span])
-            if (repairs.faithful(span.text, translated)
-                    and not self._problems(f"{translated} [1]", language, [span], question)):
-                citation.translation = translated
-                return texts.message("extractive_translated", language).format(
-                    n=1, text=" ".join(translated.split())), citations
-            return None
-        return answer.extractive_text(language, citation.sentence, 1), citations
 
     def _cite(self, text: str, evidence: list[Passage], language: str, question: str,
               passages: list[Passage]) -> tuple[str, bool, list[Citation]]:

@@ -183,10 +183,10 @@ def main() -> None:
             rows.append(run_size(size, store, real, questions))
             print(json.dumps(rows[-1]), flush=True)
     report = {"machine": f"{platform.machine()}, {os.cpu_count()} cores",
-              "note": "synthetic chunks: real sentences recombined; each vector is a random "
-                      "mix of its sentences' real vectors plus noise (sigma 0.02), renormalised; "
-                      "the server is `chroma run` on loopback; cold start RSS is the serving "
-                      "process's",
+              "note": "synthetic chunks: the corpus's chunks recombined; each vector is a "
+                      "random mix of its parts' real vectors plus noise (sigma 0.02), "
+                      "renormalised; the server is `chroma run` on loopback; cold start RSS "
+                      "is the serving process's",
               "rows": rows}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
