@@ -29,15 +29,15 @@ class _BackendFailure(Exception):
 
 class ModelCalls:
     """Streams the model's replies. ``llm`` gives the model (loaded on first use),
-    ``backend`` its description for error messages; ``shared_slot`` is False for an
+    ``backend`` its description for error messages; ``one_at_a_time`` is False for an
     OpenAI-compatible server, which takes concurrent calls itself."""
 
     def __init__(self, settings: Settings, llm: Callable[[], Any],
-                 backend: Callable[[], str], shared_slot: bool) -> None:
+                 backend: Callable[[], str], one_at_a_time: bool) -> None:
         self.settings = settings
         self._llm = llm
         self._backend = backend
-        self._shared_slot = shared_slot
+        self._one_at_a_time = one_at_a_time
         self._slot = threading.Lock()  # the model's one slot (see slot())
 
     def stream(self, chat: list[Any], max_tokens: int | None = None) -> Iterator[str]:
@@ -53,7 +53,7 @@ class ModelCalls:
         """One model call at a time on a local model (it has one slot); the wait for it is
         not part of the call's time limit, or a queue of questions would time out before
         their turn. An OpenAI-compatible server takes concurrent calls itself."""
-        if not self._shared_slot:
+        if not self._one_at_a_time:
             yield
             return
         waited = time.monotonic()

@@ -201,7 +201,7 @@ def _names(text: str, language: str) -> list[str]:
     """Capitalised words and acronyms, sentence-initial words left out (a capital there says
     nothing); in German only acronyms (every noun is capitalised)."""
     starts = _sentence_starts(text)
-    out = []
+    out: list[str] = []
     for pattern in (_LATIN_NAME, _CYRILLIC_NAME):
         for m in pattern.finditer(text):
             word = m.group(1)
@@ -213,7 +213,7 @@ def _names(text: str, language: str) -> list[str]:
                 continue
             # "Vietnam-Korea" names two countries, each of which a source may write alone
             # ("Вьетнам и Корея"); "Young-sam" is one name.
-            parts = re.split(r"[-‐‑]", word)
+            parts = word.split("-")  # _LATIN_NAME and _CYRILLIC_NAME admit only this dash
             out += parts if len(parts) > 1 and all(p[:1].isupper() for p in parts) else [word]
     return out
 

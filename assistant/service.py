@@ -126,7 +126,7 @@ class Assistant:
     def model_calls(self) -> ModelCalls:
         """The model's calls: one at a time on a local model (or a fake passed in)."""
         return ModelCalls(self.settings, lambda: self.llm, lambda: self.backend,
-                          shared_slot=self.settings.llm != "openai" or self._injected_llm)
+                          one_at_a_time=self.settings.llm != "openai" or self._injected_llm)
 
     @cached_property
     def evidence_picker(self) -> EvidencePicker:
