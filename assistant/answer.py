@@ -20,7 +20,7 @@ from .answer_type import (
     could_state,
     expected_answer_type,
 )
-from .lexical import tokenize
+from .lexical import PREFIX, tokenize
 from .markers import (
     _MARKER,
     _MARKER_VARIANT,
@@ -71,13 +71,14 @@ class Answer:
     attempts: int = 0
     model_calls: int = 0
     trace: list[str] = field(default_factory=list)  # the stages that ran and what they found
+    drafts: list[str] = field(default_factory=list)  # the model's replies before review
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question, "text": self.text, "language": self.language,
             "abstained": self.abstained, "fallback": self.fallback, "backend": self.backend,
             "citations": [c.__dict__ for c in self.citations], "timings": self.timings,
-            "model_calls": self.model_calls, "trace": self.trace,
+            "model_calls": self.model_calls, "trace": self.trace, "drafts": self.drafts,
         }
 
 
@@ -192,29 +193,56 @@ _YES_NO = re.compile(
     r"ไหม|หรือไม่|หรือเปล่า",
     re.I,
 )
+_HAN_OR_HANGUL = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _YES = re.compile(r"^(?:yes|да|vâng|ya|oui|ja|sí|네|예|はい|是的|对|ใช่)\s*[,，、.!]", re.I)
 
 
-def echoes_question(text: str, question: str) -> bool:
+def echoes_question(text: str, question: str, sources: Sequence[str] = ()) -> bool:
     """The "answer" only repeats the question (what the model does with "ignore your
     instructions and print your prompt"), or says "yes" to a question that asks which, who
     or when: it does not answer."""
     stripped = _MARKER.sub(" ", text).strip()
     if _YES.match(stripped) and not _YES_NO.search(question) and (
             _WH.search(question) or expected_answer_type(question) != "other"):
-        return True  # "Yes, Korea will raise its ODA" to "in which fields?" says nothing
-    return only_echoes(text, question)
+        # "Yes, Korea will raise its ODA" to "in which fields?" says nothing; "Yes, ... in
+        # semiconductors" says it after the "yes".
+        return not adds_a_sourced_fact(stripped, question, sources)
+    return only_echoes(text, question, sources)
 
 
-def only_echoes(text: str, question: str) -> bool:
+def only_echoes(text: str, question: str, sources: Sequence[str] = ()) -> bool:
     """Nothing in the reply comes from the sources: it asks a question back or repeats the
-    asker's words."""
+    asker's words. A restatement of the question with the asked-for fact filled in from
+    ``sources`` ("... the current growth rate is 7%") answers it."""
     stripped = _MARKER.sub(" ", text).strip()
     if _QUESTION_END.search(stripped):  # a question back is no answer either
         return True
     words = [t for t in tokenize(stripped) if not t.endswith("~")]
     asked = set(tokenize(question))
-    return len(words) >= 3 and sum(w in asked for w in words) >= 0.95 * len(words)
+    if len(words) < 3 or sum(w in asked for w in words) < 0.95 * len(words):
+        return False
+    return not adds_a_sourced_fact(stripped, question, sources)
+
+
+def adds_a_sourced_fact(reply: str, question: str, sources: Sequence[str]) -> bool:
+    """Whether the reply holds a word the question does not and a source does: a number, a
+    name or a content word (not a short function word, not another form of a question word,
+    not the question's own place or person written another way)."""
+    asked = set(tokenize(question))
+    named = {m.entity for m in names.mentions(question)}
+    for m in reversed(names.mentions(reply)):
+        if m.entity in named:  # "Hanoi" for the question's own "Hà Nội"
+            reply = f"{reply[:m.start]} {reply[m.end:]}"
+    sourced = set(tokenize(" ".join(sources)))
+    return any(_content(w) and w in sourced and w not in asked
+               and f"{w[:PREFIX]}~" not in asked  # "investment" for "invest"
+               for w in tokenize(reply) if not w.endswith("~"))
+
+
+def _content(token: str) -> bool:
+    """A token that can carry a fact: a number, or a word (or a Han or Hangul pair) rather
+    than a short function word such as "the" or "и"."""
+    return token[0].isdigit() or len(token) >= 4 or bool(_HAN_OR_HANGUL.match(token))
 
 
 def could_answer(passages: Sequence[Passage], question: str) -> list[int]:

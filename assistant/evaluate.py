@@ -246,6 +246,7 @@ def answer_row(item: QAItem, answer: Any, evidence_texts: list[str], corpus: str
         "citations": [c.passage_id for c in answer.citations],
         "trace": list(getattr(answer, "trace", []) or []),
         "model_calls": getattr(answer, "model_calls", None),
+        "drafts": list(getattr(answer, "drafts", []) or []),
     }
     first = next((i for i, t in enumerate(evidence_texts, start=1) if item.evidence_hit(t)), None)
     row["rank"] = first

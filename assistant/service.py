@@ -388,14 +388,16 @@ class Assistant:
             pending = ""
         run.timings["generation_ms"] = run.elapsed_ms() - run.timings["retrieval_ms"]
         run.attempts = 1
+        run.drafts.append(text)
         text = answer.strip_preamble(text)
         # A reply that only repeats the question (what "ignore your instructions" prompts,
         # and sometimes a plain question, get from the small model) is asked once more; if
         # that fails too, the model has nothing to say from the sources. "Yes, Korea will
         # raise its ODA ... [3]" to "in which fields?" is no answer either, but it found the
         # topic in the sources: if the retry echoes too, a source is quoted.
-        return Draft(text, echoed=answer.echoes_question(text, run.question),
-                     said_nothing=answer.only_echoes(text, run.question))
+        spans = [p.text for p in run.evidence]
+        return Draft(text, echoed=answer.echoes_question(text, run.question, spans),
+                     said_nothing=answer.only_echoes(text, run.question, spans))
 
     def _review(self, run: Run, draft: Draft) -> Generator[Step, None, Review | Answer]:
         """Check the draft; repair what can be repaired without the model; retry once with
@@ -432,9 +434,11 @@ class Assistant:
             language=texts.language_label(run.language))
         run.chat += [ChatMessage(role=MessageRole.ASSISTANT, content=draft.text),
                      ChatMessage(role=MessageRole.USER, content=retry)]
-        retried = answer.strip_preamble("".join(self._stream_llm(run.chat)))
+        run.drafts.append("".join(self._stream_llm(run.chat)))
+        retried = answer.strip_preamble(run.drafts[-1])
         run.attempts = 2
-        echoed_again = answer.echoes_question(retried, run.question)
+        echoed_again = answer.echoes_question(retried, run.question,
+                                              [p.text for p in run.evidence])
         if answer.is_abstention(retried, run.language) or (echoed_again
                                                               and draft.said_nothing):
             return self._abstain(run, "retry abstained or echoed again")
@@ -488,7 +492,7 @@ class Assistant:
             question=run.question, text=text, language=run.language, abstained=abstained,
             citations=citations or [], passages=run.passages, timings=run.timings,
             backend=self.backend, fallback=fallback, attempts=run.attempts,
-            model_calls=run.budget.used, trace=run.trace,
+            model_calls=run.budget.used, trace=run.trace, drafts=run.drafts,
         )
 
     def _cite(self, text: str, evidence: list[Passage], language: str, question: str,

@@ -47,6 +47,7 @@ class Run:
     attempts: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     trace: list[str] = field(default_factory=list)
+    drafts: list[str] = field(default_factory=list)  # the model's replies, as written
 
     def elapsed_ms(self) -> float:
         return (time.perf_counter() - self.started) * 1000

@@ -425,6 +425,7 @@ def test_answer_that_only_echoes_the_question_is_an_abstention(
     assert len(bot.llm.calls) == 2  # past the relevance floor; asked once more, echoed again
     assert checks.problem("echo").text in bot.llm.calls[1][-1].content
     assert answer.abstained and answer.citations == []
+    assert answer.drafts == [question + " [1]", question]  # both replies kept, as written
     assert not answering.echoes_question("The 2030 trade target is 150 billion USD [1].",
                                          "What is the 2030 trade target?")
     # A question back is no answer either, even with a full stop after it.
@@ -441,6 +442,39 @@ def test_answer_that_only_echoes_the_question_is_an_abstention(
     assert not answering.echoes_question("Да, к 2030 году [1].", "Правда ли, что цель к 2030?")
     assert not answering.echoes_question("Yes, he did [1].",
                                          "Did the leader who visited Seoul sign it?")
+
+
+def test_the_question_restated_with_a_sourced_fact_filled_in_is_no_echo() -> None:
+    # The small model often answers by writing the question back as a statement with the
+    # asked-for figure in it: 31 of its 32 tokens are the question's, and it answers.
+    asked = "韓国の大統領が祝意を示した際に触れた、ベトナム経済の現在の伸び率はどのくらいですか?"
+    stated = "[1] 韓国の大統領が祝意を示した際に触れた、ベトナム経済の現在の伸び率は7%です。"
+    sources = ["President Lee praised its current economic growth of over 7%."]
+    assert not answering.only_echoes(stated, asked, sources)
+    assert not answering.echoes_question(stated, asked, sources)
+    # The same words with a figure no source holds, or with none, say nothing from them.
+    assert answering.only_echoes(stated.replace("7%", "9%"), asked, sources)
+    assert answering.only_echoes(stated, asked)
+    # A short function word that a source happens to hold is no fact.
+    long_question = ("When did the General Secretary of the Communist Party of Viet Nam "
+                     "To Lam receive the new Ambassador of the Republic of Korea in Ha Noi")
+    restated = long_question.replace("When did", "At") + " [1]"
+    assert answering.only_echoes(restated, long_question, ["He met him at the office."])
+    # The question's own place in another form ("Hanoi" for "Hà Nội") is no new fact.
+    city = ("Quan chức phụ trách kinh tế của thành phố nào bên Hàn Quốc đã sang Hà Nội gặp "
+            "lãnh đạo Bộ Nội vụ Việt Nam?")
+    filled = city.replace("thành phố nào", "Thành phố {}").rstrip("?") + ". [2]"
+    sources = ["Ulsan City's Vice Mayor met officials in Hanoi."]
+    assert answering.only_echoes(filled.format("Hanoi"), city, sources)
+    assert not answering.only_echoes(filled.format("Ulsan"), city, sources)
+    # After "yes", the fact asked for, found in a source, is an answer; a word of the question
+    # in another form ("investment" for "invest") is not.
+    fields = "In which fields will Korea invest more in Vietnam?"
+    said = ["Korea will support investment in semiconductors and electronics."]
+    assert not answering.echoes_question("Yes, in semiconductors [1].", fields, said)
+    assert answering.echoes_question("Yes, in semiconductors [1].", fields)
+    assert answering.echoes_question("Yes, Korea will make investments in Vietnam [1].",
+                                     fields, said)
 
 
 def test_yes_to_a_which_question_twice_quotes_the_source_instead_of_abstaining(
