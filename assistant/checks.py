@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from . import names, quantities
+from . import countries, names, quantities
 from .answer_type import (
     asks_where,
     could_state,
@@ -178,6 +178,20 @@ def _currency(claim: Claim) -> list[Problem]:
                     given=", ".join(name(c) for c in sorted(given)) or "none")]
 
 
+@check("countries")
+def _countries(claim: Claim) -> list[Problem]:
+    """Every country the answer names is named by the question or by the article of a
+    passage it cites (from the complete lexicon of ``countries.py``, in any language): the
+    small model writes "Thailand" for "South Korea" in Thai, or puts APEC in Russia."""
+    cited = claim.cited_passages
+    if any(p.countries is None for p in cited):
+        return []  # a store indexed before articles kept their countries
+    known = countries.named(claim.question).union(*(p.countries or () for p in cited))
+    extra = countries.named(claim.words) - known
+    names_ = ", ".join(countries.name_of(c, claim.language) for c in sorted(extra))
+    return [problem("countries", countries=names_)] if extra else []
+
+
 # Program code in any programming language: a fenced block, or a line that opens a
 # definition, a loop, an import or a statement the way code does. News articles hold none.
 _CODE = re.compile("|".join((
@@ -208,7 +222,7 @@ def _code(claim: Claim) -> list[Problem]:
 
 
 POLICIES.update(strict=tuple(CHECKS),
-                light=("language", "numbers", "names", "currency", "code"))
+                light=("language", "numbers", "names", "currency", "code", "countries"))
 
 
 def problems(text: str, language: str, passages: Sequence[Passage], question: str,

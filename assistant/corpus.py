@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from . import countries
 from .errors import DocumentError
 
 SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf"}
@@ -48,6 +49,9 @@ class Document:
             "language": self.language,
             "path": self.path,
             "doc_hash": self.content_hash,
+            # The countries the whole article names (ISO codes): a passage is one paragraph,
+            # and an answer's country must be one its article names (check "countries").
+            "countries": ",".join(sorted(countries.named(f"{self.title}\n{self.body}"))),
         }
 
 

@@ -96,10 +96,18 @@ def _currency() -> tuple[re.Pattern[str], re.Pattern[str]]:
             re.compile(rf"\s*(?:{either})", re.IGNORECASE))
 
 
+# A state's name with the word for peninsula names land, not the state: "朝鲜半岛",
+# "朝鮮半島" and "bán đảo Triều Tiên" are the Korean Peninsula, not North Korea. The other
+# languages say it with an adjective ("Korean", "корейский") or with a name the check
+# already allows (South Korea's).
+_LAND_BEFORE = re.compile(r"(?:bán đảo)\s*$", re.IGNORECASE)
+_LAND_AFTER = re.compile(r"\s*(?:半岛|半島)")
+
+
 def named(text: str) -> set[str]:
     """The codes of the countries ``text`` names. A name inside a longer one
     ("인도" in "인도네시아", "Guinea" in "Papua New Guinea") is the longer one's; one that
-    names a currency ("đô la Mỹ") does not count."""
+    names a currency ("đô la Mỹ") or a peninsula ("朝鲜半岛") does not count."""
     before, after = _currency()
     matchers = _matchers()
     spans: list[tuple[int, int, str]] = []
@@ -107,7 +115,9 @@ def named(text: str) -> set[str]:
         for code, pattern in matchers.get(text[i:i + 2], []) + matchers.get(text[i], []):
             if ((m := pattern.match(text, i))
                     and not before.search(text, max(0, i - 24), i)
-                    and not after.match(text, m.end())):
+                    and not after.match(text, m.end())
+                    and not _LAND_BEFORE.search(text, max(0, i - 12), i)
+                    and not _LAND_AFTER.match(text, m.end())):
                 spans.append((i, m.end(), code))
     return {code for start, end, code in spans
             if not any(s <= start and end <= e and (e - s) > (end - start)

@@ -45,6 +45,9 @@ class Passage:
     paragraph: int
     path: str = ""
     similarity: float = 0.0  # cosine similarity to the query: an absolute relevance signal
+    # The ISO codes of the countries its article names; None for a store indexed before
+    # articles kept them (`assistant ingest --rebuild` adds them).
+    countries: tuple[str, ...] | None = None
 
     @classmethod
     def from_chunk(cls, chunk: StoredChunk, score: float, similarity: float = 0.0) -> Passage:
@@ -64,6 +67,8 @@ class Passage:
             paragraph=int(m.get("paragraph_start", 0)),
             path=str(m.get("path", "")),
             similarity=similarity,
+            countries=(tuple(filter(None, str(m["countries"]).split(",")))
+                       if "countries" in m else None),
         )
 
     @property

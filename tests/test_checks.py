@@ -3,11 +3,12 @@ problem it returns; the policies and the settings that choose which checks run."
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import pytest
 
-from assistant import Assistant, checks
+from assistant import Assistant, checks, countries
 from assistant.config import load_settings
 from assistant.errors import ConfigError
 from assistant.retrieve import Passage
@@ -26,6 +27,15 @@ VENUE = _passage("Vietnam will host APEC 2027 in Phu Quoc.")
 SEOUL = _passage("Seoul will support Vietnam in organising APEC 2027.")
 ODA = _passage("Korea will expand its ODA for climate change and infrastructure.")
 INVEST = _passage("Korean companies will invest more in semiconductors.")
+
+
+def _of_article(text: str, article: str) -> Passage:
+    """A passage whose article names the countries ``article`` names (as ingest keeps them)."""
+    return dataclasses.replace(_passage(text), countries=tuple(sorted(countries.named(article))))
+
+
+APEC_RU = _of_article("Вьетнам примет саммит АТЭС в 2027 году на острове Фукуок.",
+                      "Вьетнам и Республика Корея ... Вьетнам примет саммит АТЭС в 2027 году.")
 
 
 def _run(name: str, text: str, passages: list[Passage], question: str, language: str = "en"
@@ -60,6 +70,9 @@ CASES = [
     ("code", "They aim for US$150 billion in trade by 2030 [1].",
      "def target():\n    return 150 [1]", [TRADE], "Write code for the trade target.", "en",
      "code"),
+    ("countries", "Vietnam will host APEC 2027 in Phu Quoc [1].",
+     "Vietnam will host APEC 2027 in Thailand [1].", [APEC_RU], "Where will APEC 2027 be?",
+     "en", "countries"),
 ]
 
 
@@ -152,3 +165,33 @@ def test_program_code_is_sent_back(answer: str) -> None:
 ])
 def test_prose_is_not_code(answer: str) -> None:
     assert checks.problems(answer, "en", [TRADE], "What did they agree?", ["code"]) == []
+
+
+@pytest.mark.parametrize("answer,language", [
+    ("ベトナムは2027年にロシアとフーコックでAPEC首脳会議を開催します。[1]", "ja"),
+    ("เขาสนับสนุนการขยายบริษัทเกาหลีไปยังประเทศไทย [1]", "th"),
+    ("APEC 2027 will be held in France [1].", "en"),
+])
+def test_a_country_no_cited_article_names_is_sent_back(answer: str, language: str) -> None:
+    found = checks.problems(answer, language, [APEC_RU], "Where will APEC 2027 be?",
+                            ["countries"])
+    assert [p.kind for p in found] == ["countries"]
+
+
+@pytest.mark.parametrize("answer,language,question", [
+    # The article names both countries although the paragraph names one.
+    ("베트남은 2027년에 한국과 함께 APEC을 준비합니다 [1].", "ko", "APEC은 어디서?"),
+    # The question's own country, and the Korean Peninsula, which is no country.
+    ("Japan will not host APEC 2027; Phu Quoc will [1].", "en", "Will Japan host APEC 2027?"),
+    ("双方谈到了朝鲜半岛的和平。[1]", "zh", "双方谈到了什么？"),
+    ("Bán đảo Triều Tiên cần hòa bình [1].", "vi", "Hai bên nói gì?"),
+])
+def test_countries_of_the_article_or_the_question_pass(answer: str, language: str,
+                                                      question: str) -> None:
+    assert checks.problems(answer, language, [APEC_RU], question, ["countries"]) == []
+
+
+def test_a_store_indexed_before_articles_kept_countries_is_not_held_to_them() -> None:
+    old = _passage("Vietnam will host APEC 2027 in Phu Quoc.")  # countries None
+    assert checks.problems("APEC 2027 is in France [1].", "en", [old], "Where?",
+                           ["countries"]) == []

@@ -90,8 +90,9 @@ def test_the_lexical_index_finds_a_name_in_its_inflected_forms(tmp_path: Path) -
 
 def test_a_question_about_a_country_no_article_mentions_is_not_answered(
         make_assistant: Callable[..., Assistant], tiny_corpus: Path) -> None:
-    bot = make_assistant(generator=FakeScriptedLLM(["The President of France is X [1].",
-                                                    "They aim for 150 billion USD [1].",
+    # The question about France is refused before any model call: the script starts with
+    # the reply to the second question.
+    bot = make_assistant(generator=FakeScriptedLLM(["They aim for 150 billion USD [1].",
                                                     "目标是1500亿美元 [1]。"]))
     bot.ingest([tiny_corpus])
     answer = bot.ask("Who is the President of France?")
