@@ -46,7 +46,7 @@ class Passage:
     path: str = ""
     similarity: float = 0.0  # cosine similarity to the query: an absolute relevance signal
     # The ISO codes of the countries its article names; None for a store indexed before
-    # articles kept them (`assistant ingest --rebuild` adds them).
+    # articles kept them (the next ingest adds them, keeping the vectors).
     countries: tuple[str, ...] | None = None
 
     @classmethod
