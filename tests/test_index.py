@@ -389,3 +389,29 @@ def test_a_store_made_with_a_narrower_search_beam_gets_the_wider_one(
     reopened = make_assistant()
     assert reopened.index.collection.configuration_json["hnsw"]["ef_search"] == 256
     assert {c.id for c in reopened.index.all_chunks()} == chunks
+
+
+def test_an_article_s_countries_reach_its_passages_and_an_older_store_gets_them(
+        make_assistant: Factory, tiny_corpus: Path) -> None:
+    """The check "countries" reads the countries of a cited passage's whole article: ingest
+    keeps them in every chunk's metadata, and a store written before that gets them at the
+    next ingest, with its vectors kept."""
+    from tests.fakes import FakeHashEmbedding
+
+    bot = make_assistant(embed_model=FakeHashEmbedding())
+    bot.ingest([tiny_corpus])
+    chunks = bot.index.all_chunks(with_embeddings=True)
+    assert all("countries" in c.metadata for c in chunks)
+    assert any("VN" in str(c.metadata["countries"]).split(",") for c in chunks)
+    # An older store: the same chunks without the key (None deletes a key in an update).
+    bot.index.collection.update(ids=[c.id for c in chunks],
+                                metadatas=[{"countries": None} for _ in chunks])
+    older = make_assistant(embed_model=FakeHashEmbedding())
+    assert older.retrieve("APEC 2027", k=1)[0].countries is None
+    bot = make_assistant(embed_model=FakeHashEmbedding())
+    bot.ingest([tiny_corpus])
+    again = {c.id: c for c in bot.index.all_chunks(with_embeddings=True)}
+    assert all("countries" in c.metadata for c in again.values())
+    for c in chunks:
+        assert max(abs(a - b) for a, b in zip(again[c.id].embedding, c.embedding,
+                                              strict=True)) < 1e-6
