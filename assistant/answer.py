@@ -28,6 +28,7 @@ from .markers import (
 )
 from .retrieve import Passage, display_title
 from .support import (
+    _KANA_HAN_HANGUL,
     supporting_sentence,
 )
 from .texts import language_label, message, messages, prompt, prompt_data
@@ -193,7 +194,6 @@ _YES_NO = re.compile(
     r"ไหม|หรือไม่|หรือเปล่า",
     re.I,
 )
-_HAN_OR_HANGUL = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _YES = re.compile(r"^(?:yes|да|vâng|ya|oui|ja|sí|네|예|はい|是的|对|ใช่)\s*[,，、.!]", re.I)
 
 
@@ -240,9 +240,10 @@ def adds_a_sourced_fact(reply: str, question: str, sources: Sequence[str]) -> bo
 
 
 def _content(token: str) -> bool:
-    """A token that can carry a fact: a number, or a word (or a Han or Hangul pair) rather
-    than a short function word such as "the" or "и"."""
-    return token[0].isdigit() or len(token) >= 4 or bool(_HAN_OR_HANGUL.match(token))
+    """A token that can carry a fact: a number, or a word (or a kana, Han or Hangul pair)
+    rather than a short function word such as "the" or "и"."""
+    return token[0].isdigit() or len(token) >= 4 or bool(re.match(f"[{_KANA_HAN_HANGUL}]",
+                                                                  token))
 
 
 def could_answer(passages: Sequence[Passage], question: str) -> list[int]:
