@@ -41,6 +41,29 @@ def test_a_kept_translation_survives_a_restart(tmp_path: Path) -> None:
     assert again.calls == 2
 
 
+def test_names_reach_the_model_in_the_target_language_and_a_new_request_asks_again(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    """The request carries the target language's names; the disk keeps translations by the
+    request, so a changed prompt or name list asks the model again."""
+    from assistant import translation
+
+    asked: list[str] = []
+
+    def model(chat: list[Any]) -> Iterator[str]:
+        asked.append(chat[-1].content)
+        yield "แปลแล้ว"
+
+    path = tmp_path / "translations.sqlite3"
+    text = "They met in Seoul."
+    Translator(model, TranslationStore(path, "m")).text(text, "th")
+    assert "They met in กรุงโซล." in asked[0]
+    Translator(model, TranslationStore(path, "m")).text(text, "th")
+    assert len(asked) == 1  # kept on disk
+    monkeypatch.setattr(translation, "_request", lambda t, lang: f"New prompt: {t}")
+    Translator(model, TranslationStore(path, "m")).text(text, "th")
+    assert len(asked) == 2
+
+
 def test_an_empty_translation_is_not_kept(tmp_path: Path) -> None:
     path = tmp_path / "translations.sqlite3"
     Translator(FakeCountingModel(""), TranslationStore(path, "m")).text("Hello.", "vi")
