@@ -192,10 +192,13 @@ def _countries(claim: Claim) -> list[Problem]:
     return [problem("countries", countries=names_)] if extra else []
 
 
-# Program code in any programming language: a fenced block, or a line that opens a
-# definition, a loop, an import or a statement the way code does. News articles hold none.
+# Program code in any programming language: a fenced block, an inline code span or a
+# snake_case identifier ("`sort_numbers`"), or a line that opens a definition, a loop, an
+# import or a statement the way code does. News articles hold none.
 _CODE = re.compile("|".join((
     r"```",
+    r"`[^`\n]+`",
+    r"\b[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9]\b",
     r"^\s*def \w+\s*\(",
     r"^\s*(?:function|func|fn)\s+\w+\s*\(",
     r"^\s*class \w+\s*[:({]",
@@ -220,6 +223,19 @@ def _code(claim: Claim) -> list[Problem]:
         return [problem("code")]
     return []
 
+
+@check("verse")
+def _verse(claim: Claim) -> list[Problem]:
+    """Three lines or more: a poem, a song or a list, the shape of what a request for one
+    gets, and never of the one sentence asked for from news paragraphs (none of the dev
+    sample's 613 replies had it). The answer is not in the sources, whatever it cites."""
+    lines = [line for line in claim.text.splitlines() if line.strip()]
+    return [problem("verse")] if len(lines) >= 3 else []
+
+
+# What a request for a task gets, not an answer from the sources: asking again would only
+# dress the same request up as one (the model wrote a source-like sentence under a poem).
+TASK_OUTPUTS = ("code", "verse")
 
 POLICIES.update(strict=tuple(CHECKS),
                 light=("language", "numbers", "names", "currency", "code", "countries"))

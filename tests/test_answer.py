@@ -563,6 +563,17 @@ def test_abstention_stays_in_english_when_its_translation_fails(
     assert answer.abstained and answer.text == texts.message("not_in_sources", "en")
 
 
+@pytest.mark.parametrize("reply", [
+    "Trade grows between friends,\nOne hundred fifty billion,\nBy twenty thirty [1]",
+    "The function `sort_numbers` sorts the list [1].",
+])
+def test_a_poem_or_code_ends_in_abstention_without_a_retry(
+        bot_with: Callable[..., Assistant], reply: str) -> None:
+    # Asking again would dress the task up as an answer: a source-like sentence under a poem.
+    answer = bot_with(reply, "The target is 150 billion USD [1].").ask(TRADE_Q)
+    assert answer.abstained and answer.attempts == 1 and answer.model_calls == 1
+
+
 def test_instructions_inside_an_article_never_reach_the_model(
         make_assistant: Factory, tiny_corpus: Path) -> None:
     (tiny_corpus / "poisoned.md").write_text(

@@ -73,6 +73,9 @@ CASES = [
     ("countries", "Vietnam will host APEC 2027 in Phu Quoc [1].",
      "Vietnam will host APEC 2027 in Thailand [1].", [APEC_RU], "Where will APEC 2027 be?",
      "en", "countries"),
+    ("verse", "They aim for US$150 billion in trade by 2030 [1].",
+     "Two nations trade,\nA hundred fifty billion,\nBy twenty thirty [1]", [TRADE],
+     "Write a haiku about the trade target.", "en", "verse"),
 ]
 
 
@@ -151,6 +154,9 @@ def test_an_unknown_check_name_is_a_clear_configuration_error() -> None:
     "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2) [1]",
     "a, b = 0, 1\nwhile True:\n    print(a) [1]",
     "function sortNumbers(xs) { return xs.sort(); } [1]",
+    # Code described in prose still names it as code (seen after a prompt change).
+    "[1] The function `sort_numbers` takes a list of numbers and returns them sorted.",
+    "The helper sort_numbers returns the list in ascending order [1].",
 ])
 def test_program_code_is_sent_back(answer: str) -> None:
     found = checks.problems(answer, "en", [TRADE], "Write code that sorts numbers.", ["code"])
@@ -165,6 +171,19 @@ def test_program_code_is_sent_back(answer: str) -> None:
 ])
 def test_prose_is_not_code(answer: str) -> None:
     assert checks.problems(answer, "en", [TRADE], "What did they agree?", ["code"]) == []
+
+
+@pytest.mark.parametrize("answer,language", [
+    ("Những ngày vàng của Hà Nội,\nNgôi sao của những người yêu thương.\n"
+     "Mùa thu, nơi hương vị đầy màu sắc [1]", "vi"),
+    ("Two nations by the sea,\nTrade and friendship growing,\nOne hundred fifty [1]", "en"),
+])
+def test_verse_is_no_answer_from_the_sources(answer: str, language: str) -> None:
+    found = checks.problems(answer, language, [TRADE], "Write a poem.", ["verse"])
+    assert [p.kind for p in found] == ["verse"]
+    # One sentence, even over two lines, is prose.
+    assert checks.problems("The target is\n150 billion USD [1].", "en", [TRADE],
+                           "What is the target?", ["verse"]) == []
 
 
 @pytest.mark.parametrize("answer,language", [

@@ -113,9 +113,13 @@ def _run(bot: Assistant, corpus: str, kind: str, question: str) -> None:
 # wordings is an abstention (paraphrase-1's reply). Own 20 of 22, paraphrases 8 of 10 (1 and 9
 # were seen before the change, so not cleanly held out). A poem built from the articles' facts,
 # Korean code answered without code, a sports result and the best season to visit Seoul are
-# still answered. These cases are marked, not hidden; the day one passes,
-# pytest reports it as XPASS.
-GAPS = {"own": {2, 8}, "paraphrase": {3, 4}}
+# still answered. Since 2026-12-05: a reply in three lines or more (a poem) or with inline
+# code ("`sort_numbers`") is what a task request gets, and abstains at once, without the
+# retry that dressed it up as a source sentence (checks "verse" and "code"): own-2 and
+# paraphrase-3 now hold, and own-3 and paraphrase-1, which a prompt change had let through,
+# hold again. A sports result and the best season to visit Seoul are still answered. These
+# cases are marked, not hidden; the day one passes, pytest reports it as XPASS.
+GAPS = {"own": {8}, "paraphrase": {4}}
 
 
 def _cases(name: str, cases: list[tuple[str, str, str]]) -> list[object]:
