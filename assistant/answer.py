@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import countries, names, quantities
+from . import names, quantities
 from .answer_type import (
     asks_count,
     asks_where,
@@ -93,9 +93,7 @@ def format_sources(passages: Sequence[Passage], language: str | None = None) -> 
         # numbered sources here: a planted document could point the model at any of them.
         text = _MARKER_VARIANT.sub(" ", _MARKER.sub(" ", text))
         if language:
-            text = countries.annotate(names.annotate(text, language, seen=seen), language,
-                                      seen=seen)
-            text = quantities.annotate(text, language)
+            text = quantities.annotate(names.annotate(text, language, seen=seen), language)
         return " ".join(text.split())
 
     return "\n".join(f"[{n}] {shown(p.text)}" for n, p in enumerate(passages, 1))

@@ -3,8 +3,7 @@
 ``prompts/countries.json`` holds every ISO 3166 country (generated from pycountry by
 ``scripts/countries.py``). A question about a country that no article mentions ("Who is the
 President of France?") cannot be answered from the sources, however close its words are to
-theirs; the small model answers it from memory and cites a passage. The same lexicon gives
-the model the asker's name of each country a passage writes otherwise (``annotate``).
+theirs; the small model answers it from memory and cites a passage.
 
 Matching leans towards missing a name rather than seeing one that is not there, since a name
 seen wrongly turns an answerable question into an abstention:
@@ -109,29 +108,6 @@ def named(text: str) -> set[str]:
     """The codes of the countries ``text`` names. A name inside a longer one
     ("인도" in "인도네시아", "Guinea" in "Papua New Guinea") is the longer one's; one that
     names a currency ("đô la Mỹ") or a peninsula ("朝鲜半岛") does not count."""
-    return {code for _, _, code in mentions(text)}
-
-
-def annotate(text: str, language: str, seen: set[str] | None = None) -> str:
-    """``text`` with the asker's name of each country after it where written otherwise, once
-    per country ("Korea Selatan (เกาหลีใต้)"): the small model renders a foreign country name
-    on its own, and its Thai for "Korea Selatan" was "ประเทศไทยใต้" (South Thailand)."""
-    seen = set() if seen is None else seen
-    out, last = [], 0
-    for start, end, code in mentions(text):
-        own = lexicon()[code].get(language)
-        if not own or code in seen or any(
-                (pattern := _pattern(form)) and (m := re.compile(pattern).match(text, start))
-                and m.end() == end for form in own):
-            continue
-        seen.add(code)
-        out += [text[last:end], f" ({name_of(code, language)})"]
-        last = end
-    return "".join(out) + text[last:]
-
-
-def mentions(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, code) of each country ``text`` names, in order (see ``named``)."""
     before, after = _currency()
     matchers = _matchers()
     spans: list[tuple[int, int, str]] = []
@@ -143,9 +119,9 @@ def mentions(text: str) -> list[tuple[int, int, str]]:
                     and not _LAND_BEFORE.search(text, max(0, i - 12), i)
                     and not _LAND_AFTER.match(text, m.end())):
                 spans.append((i, m.end(), code))
-    return sorted({(start, end, code) for start, end, code in spans
-                   if not any(s <= start and end <= e and (e - s) > (end - start)
-                              for s, e, _ in spans)})
+    return {code for start, end, code in spans
+            if not any(s <= start and end <= e and (e - s) > (end - start)
+                       for s, e, _ in spans)}
 
 
 def forms_of(code: str) -> list[str]:
@@ -154,7 +130,5 @@ def forms_of(code: str) -> list[str]:
 
 
 def name_of(code: str, language: str) -> str:
-    """The country's everyday name in ``language`` (the lexicon writes it first), or in
-    English."""
     forms = lexicon()[code]
     return (forms.get(language) or forms.get("en") or [code])[0]

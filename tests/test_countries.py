@@ -67,31 +67,6 @@ def test_words_that_only_look_like_a_country_are_not_one(text: str) -> None:
     assert countries.named(text) == set()
 
 
-@pytest.mark.parametrize(("text", "language", "expected"), [
-    # The small model's Thai for "Korea Selatan" was "ประเทศไทยใต้" (South Thailand).
-    ("Presiden Korea Selatan bertemu mitranya dari Vietnam.", "th",
-     "Presiden Korea Selatan (เกาหลีใต้) bertemu mitranya dari Vietnam (เวียดนาม)."),
-    # The everyday name, not ISO's dated "Cộng hoà Nam Hàn"; once per country.
-    ("Президент Республики Корея посетил Корею и Вьетнам.", "vi",
-     "Президент Республики Корея (Hàn Quốc) посетил Корею и Вьетнам (Việt Nam)."),
-    # A name already in the asker's language, in any of its forms and endings, is left alone.
-    ("Президент Республики Корея посетил Вьетнам.", "ru",
-     "Президент Республики Корея посетил Вьетнам."),
-    ("The RoK and Viet Nam signed it.", "en", "The RoK and Viet Nam signed it."),
-    ("The RoK and Viet Nam signed it.", "ja", "The RoK (韓国) and Viet Nam (ベトナム) signed it."),
-])
-def test_sources_carry_the_askers_name_of_each_country(text: str, language: str,
-                                                      expected: str) -> None:
-    assert countries.annotate(text, language) == expected
-
-
-def test_every_country_has_its_everyday_name_first() -> None:
-    assert countries.name_of("KR", "vi") == "Hàn Quốc"
-    assert countries.name_of("RU", "ja") == "ロシア"
-    assert countries.name_of("KP", "ko") == "북한"
-    assert countries.name_of("FR", "th") == "ฝรั่งเศส"
-
-
 def test_no_eval_question_names_a_country_the_articles_never_mention() -> None:
     """A false match costs an answerable question its answer: none of the eval's 371
     questions (178 name a country) names one outside the articles."""
