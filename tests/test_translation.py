@@ -51,16 +51,16 @@ def test_names_reach_the_model_in_the_target_language_and_a_new_request_asks_aga
 
     def model(chat: list[Any]) -> Iterator[str]:
         asked.append(chat[-1].content)
-        yield "แปลแล้ว"
+        yield "번역"
 
     path = tmp_path / "translations.sqlite3"
     text = "They met in Seoul."
-    Translator(model, TranslationStore(path, "m")).text(text, "th")
-    assert "They met in กรุงโซล." in asked[0]
-    Translator(model, TranslationStore(path, "m")).text(text, "th")
+    Translator(model, TranslationStore(path, "m")).text(text, "ko")
+    assert "They met in 서울." in asked[0]
+    Translator(model, TranslationStore(path, "m")).text(text, "ko")
     assert len(asked) == 1  # kept on disk
     monkeypatch.setattr(translation, "_request", lambda t, lang: f"New prompt: {t}")
-    Translator(model, TranslationStore(path, "m")).text(text, "th")
+    Translator(model, TranslationStore(path, "m")).text(text, "ko")
     assert len(asked) == 2
 
 
