@@ -335,5 +335,10 @@ def foreign_script(text: str, language: str) -> str | None:
     return found
 
 
+def is_task_output(found: Sequence[Problem]) -> bool:
+    """Whether the answer is code or verse (``TASK_OUTPUTS``): nothing to repair or retry."""
+    return any(p.kind in TASK_OUTPUTS for p in found)
+
+
 def only_language_is_wrong(found: Sequence[Problem]) -> bool:
     return len(found) == 1 and found[0].kind in ("wrong_language", "mixed_script")

@@ -37,7 +37,7 @@ class Reviewer:
         text = repairs.reattribute(repairs.repair_scales(text, language, evidence), evidence,
                                    question)
         found = self.problems(text, language, evidence, question)
-        if any(p.kind in checks.TASK_OUTPUTS for p in found):
+        if checks.is_task_output(found):
             return text, found  # a poem's first line is no answer: nothing to cut or translate
         if checks.only_language_is_wrong(found):
             plain = repairs.without_foreign_asides(text, language)

@@ -412,7 +412,7 @@ class Assistant:
                                                   run.asked, run.budget))
             review.problems += self.reviewer.outside(review.text, run.language, run.question)
         run.trace += [f"check: {f}" for f in review.problems]
-        if any(p.kind in checks.TASK_OUTPUTS for p in review.problems):
+        if checks.is_task_output(review.problems):
             return self._abstain(run, "the reply is code or verse: a task, not a question "
                                       "about the sources")
         if (review.problems and (self.settings.retry_on_problems or draft.echoed)

@@ -117,10 +117,11 @@ class Translator:
 
     def _learn(self, text: str, language: str) -> None:
         """Ask the model, and remember the answer (on disk when it is not empty)."""
-        translated = self._ask(text, language)
+        request = _request(text, language)
+        translated = self._ask(request)
         self._remember((text, language), translated)
         if self.store and translated.strip():
-            self.store.put(_request(text, language), language, translated)
+            self.store.put(request, language, translated)
 
     def citation(self, citation: Citation, language: str) -> str | None:
         """Fill in the citation's translation when it is in ``language`` and keeps every
@@ -136,12 +137,11 @@ class Translator:
         citation.translation, citation.translation_unfaithful = None, True
         return None
 
-    def _ask(self, text: str, language: str) -> str:
+    def _ask(self, request: str) -> str:
         from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
         # Same fixed prefix as answers, so the model's prompt cache stays useful.
-        chat = answer.base_chat() + [ChatMessage(role=MessageRole.USER,
-                                                 content=_request(text, language))]
+        chat = answer.base_chat() + [ChatMessage(role=MessageRole.USER, content=request)]
         return repairs.translation_only("".join(self._stream(chat)))
 
 
