@@ -224,12 +224,22 @@ def _code(claim: Claim) -> list[Problem]:
     return []
 
 
+# Lines that are a reply's scaffolding, not its verse: a list item ("1. ", "- "), a label
+# ("Explanation:", "Source: [3]") or a bare marker. The small model often follows a right
+# sentence with "Explanation:" and a numbered list; the supported-lead repair cuts that.
+_SCAFFOLD = re.compile(r"^\s*(?:\d{1,2}[.)]\s|[-*•–]\s)"  # a list item
+                       r"|[:：]\s*(?:\[\d+\]\s*)*$"  # a label, perhaps with a marker
+                       r"|^\s*(?:\[\d+\]\s*)+$")  # a bare marker
+
+
 @check("verse")
 def _verse(claim: Claim) -> list[Problem]:
-    """Three lines or more: a poem, a song or a list, the shape of what a request for one
-    gets, and never of the one sentence asked for from news paragraphs (none of the dev
-    sample's 613 replies had it). The answer is not in the sources, whatever it cites."""
-    lines = [line for line in claim.text.splitlines() if line.strip()]
+    """Three lines or more that are neither list items nor labels: a poem or a song, the
+    shape of what a request for one gets, and never of the one sentence asked for from news
+    paragraphs (none of the dev sample's 613 replies had it). The answer is not in the
+    sources, whatever it cites."""
+    lines = [line for line in claim.text.splitlines()
+             if line.strip() and not _SCAFFOLD.search(line)]
     return [problem("verse")] if len(lines) >= 3 else []
 
 

@@ -47,6 +47,10 @@ def fold(text: str) -> tuple[str, list[int]]:
             base = "d"
         elif ch in "ёЁ":
             base = "е"
+        elif "\u0e00" <= ch <= "\u0e7f":
+            # Thai vowel and tone marks are letters of the word, not diacritics: without
+            # them "เว้" (Hue) would be "เว", the start of "เวียดนาม".
+            base = ch
         else:
             base = "".join(c for c in unicodedata.normalize("NFD", ch)
                            if unicodedata.category(c) != "Mn").lower()

@@ -186,6 +186,18 @@ def test_verse_is_no_answer_from_the_sources(answer: str, language: str) -> None
                            "What is the target?", ["verse"]) == []
 
 
+@pytest.mark.parametrize("answer", [
+    # Written for this test: a sentence, then a label and a list, is no poem (the
+    # supported-lead repair cuts what follows the sentence).
+    "Цель — 150 млрд долларов к 2030 году [1].\nОбъяснение:\n1. Торговля растёт.\n"
+    "2. Обе стороны согласны.",
+    "The target is US$150 billion by 2030.\n\nSource: [1]\n- trade\n- investment",
+    "目标是2030年达到1500亿美元。\n说明：\n[1]\n• 贸易",
+])
+def test_a_sentence_with_a_list_is_not_verse(answer: str) -> None:
+    assert checks.problems(answer, "ru", [TRADE], "Какова цель?", ["verse"]) == []
+
+
 @pytest.mark.parametrize("answer,language", [
     ("ベトナムは2027年にロシアとフーコックでAPEC首脳会議を開催します。[1]", "ja"),
     ("เขาสนับสนุนการขยายบริษัทเกาหลีไปยังประเทศไทย [1]", "th"),

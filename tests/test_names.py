@@ -51,6 +51,24 @@ def test_annotation_gives_the_askers_form_of_foreign_names() -> None:
     assert names.annotate(RU_VENUE, "en", replace=True).endswith("в Phu Quoc.")
 
 
+def test_thai_names_match_and_their_marks_count() -> None:
+    # Written for this test. Thai vowel and tone marks are letters: without them "เว้" (Hue)
+    # would be the start of "เวียดนาม" (Vietnam).
+    text = "ประธานาธิบดีอี แจ-มยองพบกับโต เลิมที่กรุงโซล ก่อนเดินทางไปเมืองเว้ของเวียดนาม"
+    assert [m.entity for m in names.mentions(text)] == [
+        "lee_jae_myung", "to_lam", "seoul", "hue"]
+    assert names.mentions("เวียดนามและเกาหลีใต้", names.KINDS) == []
+    assert "Tô Lâm (โต เลิม)" in names.annotate("Tổng Bí thư Tô Lâm tại Seoul", "th")
+
+
+def test_every_name_has_a_form_in_each_script_the_assistant_answers_in() -> None:
+    # Latin-script languages read the English form; the others need their own. Korean
+    # "후에" (Hue) is left out: it is also the word "after".
+    for entity, forms in names.entities().items():
+        assert {"ru", "ja", "th"} <= set(forms), entity
+        assert "ko" in forms or entity == "hue", entity
+
+
 def test_text_to_translate_has_its_terms_replaced_too() -> None:
     summit = "Лидеры обсудили саммит АТЭС-2027 и ОПР."
     assert names.annotate(summit, "ko", replace=True) == (
