@@ -225,11 +225,14 @@ def _code(claim: Claim) -> list[Problem]:
 
 
 # Lines that are a reply's scaffolding, not its verse: a list item ("1. ", "- "), a label
-# ("Explanation:", "Source: [3]") or a bare marker. The small model often follows a right
-# sentence with "Explanation:" and a numbered list; the supported-lead repair cuts that.
-_SCAFFOLD = re.compile(r"^\s*(?:\d{1,2}[.)]\s|[-*•–]\s)"  # a list item
-                       r"|[:：]\s*(?:\[\d+\]\s*)*$"  # a label, perhaps with a marker
-                       r"|^\s*(?:\[\d+\]\s*)+$")  # a bare marker
+# ("Explanation:", "Source: [3]") or a bare marker, markers read as everywhere else
+# (``markers``). The small model often follows a right sentence with "Explanation:" and a
+# numbered list; the supported-lead repair cuts that.
+_SCAFFOLD = re.compile(r"^\s*(?:\d{1,2}[.)]\s|[-*•–]\s)|[:：]\s*$")
+
+
+def _is_scaffold(line: str) -> bool:
+    return is_bare(line) or bool(_SCAFFOLD.search(_MARKER.sub(" ", line)))
 
 
 @check("verse")
@@ -238,8 +241,7 @@ def _verse(claim: Claim) -> list[Problem]:
     shape of what a request for one gets, and never of the one sentence asked for from news
     paragraphs (none of the dev sample's 613 replies had it). The answer is not in the
     sources, whatever it cites."""
-    lines = [line for line in claim.text.splitlines()
-             if line.strip() and not _SCAFFOLD.search(line)]
+    lines = [line for line in claim.text.splitlines() if not _is_scaffold(line)]
     return [problem("verse")] if len(lines) >= 3 else []
 
 
