@@ -67,6 +67,19 @@ def expected_answer_type(question: str) -> AnswerType:
     return "other"
 
 
+# Thai writes years in the Buddhist era, 543 ahead ("พ.ศ. 2567", "ปี 2567" = 2024); only a
+# number after one of those two markers is read so, not any 25xx ("2500 คน" is a count).
+_THAI_YEAR = re.compile(r"(?:พ\.\s?ศ\.|ปี)\s*(25\d\d)(?!\d)")
+_BUDDHIST_ERA = 543
+
+
+def years(text: str) -> set[str]:
+    """The calendar years ``text`` names, as Gregorian years ("ปี 2567" -> {"2024"})."""
+    found = set(_YEAR.findall(text))
+    return found | {str(int(y) - _BUDDHIST_ERA) for y in _THAI_YEAR.findall(text)
+                    if 1800 <= int(y) - _BUDDHIST_ERA <= 2099}
+
+
 def asks_where(question: str) -> bool:
     return bool(_PLACE.search(question))
 
@@ -170,9 +183,24 @@ def could_state(answer_type: AnswerType, text: str, question: str = "") -> bool:
     return has_figure(_YEAR.sub(" ", text))
 
 
+# The whole names only, without English abbreviations: "Mar" is also Spanish for sea, "Jan"
+# a given name.
+_ABBREVIATIONS = {"Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept?", "Oct", "Nov", "Dec"}
+_FULL_MONTH = [re.compile(rf"(?<![^\W\u0e00-\u0e7f])(?:{names})(?![^\W\u0e00-\u0e7f])", re.I)
+               for names in ("|".join(a for a in n.split("|") if a not in _ABBREVIATIONS)
+                             for n in _MONTH_NAMES)]
+
+
 def named_months(text: str) -> set[str]:
     """The months ``text`` names in words, as numbers ("в августе 2025" -> {"8"})."""
     return {str(n) for n, pattern in enumerate(_NAMED_MONTH, 1) if pattern.search(text)}
+
+
+def month_words(text: str) -> dict[str, str]:
+    """The months ``text`` names by their whole names, number to the word as written
+    ("в феврале" -> {"2": "феврале"}); "Mar" (also Spanish for sea) is no month here."""
+    found = ((str(n), pattern.search(text)) for n, pattern in enumerate(_FULL_MONTH, 1))
+    return {n: m.group(0) for n, m in found if m}
 
 
 def months_as_numbers(text: str) -> set[str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import answer, checks, countries, markers, support, texts
 from .answer import Answer, Citation
-from .answer_type import could_state, expected_answer_type
+from .answer_type import could_state, expected_answer_type, years
 from .config import Settings, load_settings, prepare_offline_environment
 from .errors import InputError, ModelError
 from .evidence import EvidencePicker
@@ -342,6 +342,8 @@ class Assistant:
             return "question asks to override the rules"
         if unknown := self._unknown_countries(run):
             return f"the sources never mention {', '.join(unknown)}"
+        if unsaid := self._unsaid_years(run):
+            return f"no passage found speaks of {', '.join(unsaid)}"
         run.evidence = self.evidence_picker.pick(run.query, run.passages)
         if (not run.evidence
                 or max(p.similarity for p in run.evidence) < self.settings.relevance_floor):
@@ -364,6 +366,15 @@ class Assistant:
                     form for code in asked for form in countries.forms_of(code))):
             return []
         return sorted(countries.name_of(code, "en") for code in asked)
+
+    def _unsaid_years(self, run: Run) -> list[str]:
+        """The years the question asks about that none of the retrieved passages names. "What
+        was the trade in 2024?" is not answered by a passage on 2023's trade or 2030's target,
+        and the small model copies whatever figure it reads. A question's year is a condition
+        the answer must meet, unlike its other words, and a year is written in digits in every
+        language, so no lexicon is needed."""
+        held = years(" ".join(p.text for p in run.passages))
+        return sorted(years(run.question) - held)
 
     def _generate(self, run: Run) -> Generator[Step | Delta, None, Draft]:
         """The model's first reply, streamed as Deltas (held back while it may still be the

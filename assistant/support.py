@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from . import names, quantities
 from .answer_type import (
+    month_words,
     months_as_numbers,
     named_months,
 )
@@ -61,7 +62,13 @@ def unsupported_numbers(answer: str, cited: Sequence[Passage], question: str = "
         if amount.scaled and any(quantities.same(amount.value, v) for v in values):
             allowed |= numbers(amount.text)
     allowed |= months_as_numbers(answer) & named_months(given)
-    return {n for n in numbers(answer) if n not in allowed}
+    # A month the answer names is a figure of its date: "В феврале [1]" needs a cited passage
+    # that names February or writes it as a number ("5/2/2025"). The question's months do
+    # not count: "in August?" is a premise, not a source.
+    sourced = " ".join(p.text for p in cited)
+    held = named_months(sourced) | months_as_numbers(sourced)
+    months = {word for n, word in month_words(_MARKER.sub(" ", answer)).items() if n not in held}
+    return {n for n in numbers(answer) if n not in allowed} | months
 
 
 def unsupported_names(answer: str, cited: Sequence[Passage], question: str = "") -> list[str]:

@@ -1090,3 +1090,44 @@ def test_pivot_query_is_not_asked_for_english_or_when_off(
     assert bot.retrieve(TRADE_Q) and bot.llm.calls == []
     off = bot_with()
     assert off.retrieve(VI_TRADE_Q) and off.llm.calls == []
+
+
+@pytest.mark.parametrize("text,found", [
+    ("What was the trade in 2024?", {"2024"}),
+    ("2024年越南接待了多少韩国游客？", {"2024"}),
+    ("в 2024 году и к 2030-му", {"2024", "2030"}),
+    ("การค้าปี 2567 มีมูลค่าเท่าใด", {"2024"}),  # the Buddhist era: 2567 - 543
+    ("พ.ศ. 2568", {"2025"}),
+    ("2500 คน", set()),  # a count, not a year: no era marker before it
+    ("2,000 workers and 150 billion USD", set()),
+])
+def test_years_are_read_in_every_calendar_the_assistant_answers_in(
+        text: str, found: set[str]) -> None:
+    from assistant.answer_type import years
+    assert years(text) == found
+
+
+def test_a_question_about_a_year_no_passage_names_is_not_answered(
+        bot_with: Callable[..., Assistant]) -> None:
+    # The tiny corpus speaks of 2022, 2024, 2027 and 2030: a question on 2019's trade gets the
+    # sources' silence, before any model call; one on 2030 is asked as usual.
+    bot = bot_with("They aim for 150 billion USD by 2030 [1].")
+    answer = bot.ask("How much trade did Vietnam and Korea have in 2019?")
+    assert answer.abstained and answer.model_calls == 0
+    assert "no passage found speaks of 2019" in answer.trace
+    answer = bot.ask("What trade target did Vietnam and Korea set for 2030?")
+    assert not answer.abstained and answer.model_calls == 1
+
+
+@pytest.mark.parametrize("reply,unsupported", [
+    ("В феврале 30 октября. [1]", {"феврале"}),          # October is the source's, February not
+    ("En noviembre [1].", {"noviembre"}),
+    ("Les pourparlers ont eu lieu le 30 octobre [1].", set()),
+    ("Cuộc hội đàm diễn ra vào tháng 10 [1].", set()),    # a month as a number: held as October
+    ("El Mar de China Meridional [1].", set()),            # "Mar" is the sea here, not March
+    ("The talks were on October 30, in August's plan [1].", {"August"}),
+])
+def test_a_month_the_answer_names_must_be_in_its_cited_source(
+        reply: str, unsupported: set[str]) -> None:
+    source = _passage("en", "The presidents met in Gyeongju on October 30, 2025.", "en")
+    assert support.unsupported_numbers(reply, [source], "В каком месяце?") == unsupported

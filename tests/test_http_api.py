@@ -127,8 +127,10 @@ def test_bad_requests_get_openai_style_errors(server: tuple[str, Assistant], bod
     assert payload["error"]["type"]
 
 
+# The NATO alphabet, with "november" swapped for "quebec": a month an answer names must be
+# in its cited source like any figure, and the tiny corpus names none.
 TAGS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india",
-        "juliett", "kilo", "lima", "mike", "november", "oscar", "papa"]
+        "juliett", "kilo", "lima", "mike", "quebec", "oscar", "papa"]
 
 
 def _tagged_server(make_assistant: Callable[..., Assistant], corpus: Path, pause: float,

@@ -222,9 +222,11 @@ def test_a_store_above_the_memory_limit_ranks_as_in_memory_and_loads_only_candid
     questions = ["Where did the presidents meet on October 30?", "Сколько туристов в 2024 году?",
                  "When will APEC 2027 take place?", "한국과 베트남의 무역 목표는?"]
     for question in questions:
-        ra = [(p.id, round(p.score, 4)) for p in memory.retrieve(question, k=5)]
-        rb = [(p.id, round(p.score, 4)) for p in large.retrieve(question, k=5)]
-        assert ra == rb, question
+        ra, rb = memory.retrieve(question, k=5), large.retrieve(question, k=5)
+        assert [p.id for p in ra] == [p.id for p in rb], question
+        # The same scores up to float rounding: the two paths sum in another order, and a
+        # rounding to 4 places can fall either side of a boundary (2.56425).
+        assert [p.score for p in ra] == pytest.approx([p.score for p in rb], abs=1e-3), question
     total = memory.index.count()
     assert large.retriever._chunks == [] and not large.retriever.in_memory
     assert 0 < len(large.retriever._by_id) < total
