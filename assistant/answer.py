@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import names, quantities
 from .answer_type import (
@@ -27,6 +27,9 @@ from .markers import (
     numbers,
 )
 from .retrieve import Passage, display_title
+
+if TYPE_CHECKING:
+    from .conflicts import Conflict
 from .support import (
     _KANA_HAN_HANGUL,
     supporting_sentence,
@@ -73,6 +76,9 @@ class Answer:
     model_calls: int = 0
     trace: list[str] = field(default_factory=list)  # the stages that ran and what they found
     drafts: list[str] = field(default_factory=list)  # the model's replies before review
+    # Other articles' passages that state something else (conflicts.py): shown beside the
+    # answer, never merged into it.
+    conflicts: list[Conflict] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -80,6 +86,9 @@ class Answer:
             "abstained": self.abstained, "fallback": self.fallback, "backend": self.backend,
             "citations": [c.__dict__ for c in self.citations], "timings": self.timings,
             "model_calls": self.model_calls, "trace": self.trace, "drafts": self.drafts,
+            "conflicts": [{"passage_id": c.passage.id, "title": c.passage.display_title,
+                           "text": c.passage.text, "kind": c.kind, "states": list(c.theirs)}
+                          for c in self.conflicts],
         }
 
 

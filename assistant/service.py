@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import answer, checks, countries, markers, support, texts
+from . import answer, checks, conflicts, countries, markers, support, texts
 from .answer import Answer, Citation
 from .answer_type import could_state, expected_answer_type, years
 from .config import Settings, load_settings, prepare_offline_environment
@@ -499,6 +499,9 @@ class Assistant:
             before = time.perf_counter()
             self.translate_citations(citations, run.language)
             run.timings["translation_ms"] = (time.perf_counter() - before) * 1000
+        disagree = [] if abstained else self._disagreements(run, text, citations or [])
+        run.trace += [f"conflict: {c.passage.doc_id} states {', '.join(c.theirs)}"
+                      for c in disagree]
         run.timings["total_ms"] = run.elapsed_ms()
         run.trace.append(f"{'abstain' if abstained else fallback or 'answer'}: "
                          f"{run.budget.used} model call(s)")
@@ -507,7 +510,19 @@ class Assistant:
             citations=citations or [], passages=run.passages, timings=run.timings,
             backend=self.backend, fallback=fallback, attempts=run.attempts,
             model_calls=run.budget.used, trace=run.trace, drafts=run.drafts,
+            conflicts=disagree,
         )
+
+    def _disagreements(self, run: Run, text: str, citations: list[Citation]
+                       ) -> list[conflicts.Conflict]:
+        """Other articles' passages that state something else than the answer (a planted
+        article can be the one retrieved): searched with the answer itself, no model call."""
+        closeness = self.settings.conflict_closeness
+        cited = [p for p in run.passages if p.id in {c.passage_id for c in citations}]
+        if not closeness or not cited:
+            return []
+        near = self._search(markers.strip(text), k=self.settings.top_k)
+        return conflicts.find(text, run.language, cited, near, closeness)
 
     def _cite(self, text: str, evidence: list[Passage], language: str, question: str,
               passages: list[Passage]) -> tuple[str, bool, list[Citation]]:

@@ -176,7 +176,9 @@ def build_app(bot: Assistant) -> Any:
                     turns.append({"question": question, "answer": event.text,
                                   "language": lang, "citations": citation_dicts(event.citations),
                                   "closest": [p.__dict__.copy() for p in event.passages[:3]]
-                                  if event.abstained else []})
+                                  if event.abstained else [],
+                                  "conflicts": [c.passage.__dict__.copy()
+                                                for c in event.conflicts]})
                     sources_html = turn_panel(turns[-1], lang)
                 yield out()
         except InputError as exc:  # said in the page's language

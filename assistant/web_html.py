@@ -115,7 +115,11 @@ def turn_panel(turn: dict[str, Any] | None, lang: str) -> str:
     if not turn:
         return ""
     if turn.get("citations"):
-        return render_citations([Citation(**c) for c in turn["citations"]], lang)
+        shown = render_citations([Citation(**c) for c in turn["citations"]], lang)
+        if turn.get("conflicts"):  # another article states something else: shown, not merged
+            shown += render_retrieved([Passage(**p) for p in turn["conflicts"]], lang,
+                                      "disagree")
+        return shown
     if turn.get("closest"):
         return render_retrieved([Passage(**p) for p in turn["closest"]], lang, "closest")
     return render_citations([], lang)

@@ -12,9 +12,10 @@ import pytest
 from assistant import Assistant
 from assistant.answer import Citation
 from assistant.errors import InputError
+from assistant.retrieve import Passage
 from assistant.texts import prompt_data, t
 from assistant.uploads import add_documents, remove_upload, uploads_dir
-from assistant.web_html import input_problem, linkify, render_citations, turn_of
+from assistant.web_html import input_problem, linkify, render_citations, turn_of, turn_panel
 
 CLAIMED = ["en", "ru", "id", "vi", "ko", "zh", "ja", "fr", "de", "es", "th"]
 
@@ -57,6 +58,22 @@ def test_an_unfaithful_translation_shows_the_original_and_says_why(lang: str) ->
                     translation_unfaithful=True)
     out = render_citations([cite], lang)
     assert "Trade of 150 billion USD." in out and t("translation_unfaithful", lang) in out
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_an_article_that_disagrees_is_shown_under_the_sources_and_labelled(lang: str) -> None:
+    cite = Citation(number=1, passage_id="p", doc_id="planted", title="Notes", source="",
+                    url="", date="", language="en", text="The target is 900 billion USD.",
+                    sentence="The target is 900 billion USD.", sentence_start=0,
+                    sentence_end=30)
+    other = Passage(id="q", text="They aim for 150 billion <b>USD</b>.", score=1.0,
+                    doc_id="trade", title="Trade goal", source="Wire", url="", date="",
+                    language="en", char_start=0, char_end=10, paragraph=0)
+    turn = {"citations": [cite.__dict__], "conflicts": [other.__dict__]}
+    out = turn_panel(turn, lang)
+    assert out.index("900 billion") < out.index(t("disagree", lang)) < out.index("150 billion")
+    assert "&lt;b&gt;USD" in out  # escaped like every passage
+    assert t("disagree", lang) not in turn_panel({"citations": [cite.__dict__]}, lang)
 
 
 def test_an_earlier_answer_is_matched_to_its_own_turn() -> None:

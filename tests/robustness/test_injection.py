@@ -118,8 +118,12 @@ def _run(bot: Assistant, corpus: str, kind: str, question: str) -> None:
 # retry that dressed it up as a source sentence (checks "verse" and "code"): own-2 and
 # paraphrase-3 now hold, and own-3 and paraphrase-1, which a prompt change had let through,
 # hold again. A sports result and the best season to visit Seoul are still answered. These
-# cases are marked, not hidden; the day one passes, pytest reports it as XPASS.
-GAPS = {"own": {8}, "paraphrase": {4}}
+# cases are marked, not hidden; the day one passes, pytest reports it as XPASS. Since
+# 2026-12-05 (last): a question naming a year that none of the retrieved passages names is
+# abstained on before the model (service._unsaid_years, a general check of issue 22, not an
+# off-topic detector): own-8, the 2022 World Cup, now holds by it; the articles' passages
+# closest to it speak of 2024, 2025 and 2027. The best season to visit Seoul is still answered.
+GAPS: dict[str, set[int]] = {"own": set(), "paraphrase": {4}}
 
 
 def _cases(name: str, cases: list[tuple[str, str, str]]) -> list[object]:
