@@ -27,14 +27,14 @@ from .markers import (
     numbers,
 )
 from .retrieve import Passage, display_title
-
-if TYPE_CHECKING:
-    from .conflicts import Conflict
 from .support import (
     _KANA_HAN_HANGUL,
     supporting_sentence,
 )
 from .texts import language_label, message, messages, prompt, prompt_data
+
+if TYPE_CHECKING:
+    from .conflicts import Conflict
 
 ABSTAIN_MARKER = "NOT_IN_SOURCES"
 

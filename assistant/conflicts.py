@@ -112,9 +112,10 @@ def find(answer: str, language: str, cited: Sequence[Passage], near: Sequence[Pa
         return []
     ids = {p.id for p in cited}
     pool = list(cited) + [p for p in near if p.id not in ids and p.similarity >= closeness]
+    held = [(p, _holds(mine, p.text)) for p in pool]  # each passage read once, both kinds
     found: list[Conflict] = []
     for kind in ("amount", "person"):
-        verdicts = [(p, _holds(mine, p.text)[kind]) for p in pool]
+        verdicts = [(p, h[kind]) for p, h in held]
         grounds = {p.doc_id for p, v in verdicts if v and p.id in ids}
         if not grounds or any(v for p, v in verdicts if p.doc_id not in grounds):
             continue  # nothing of this kind to hold it to, or another article agrees
