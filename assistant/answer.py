@@ -156,15 +156,23 @@ def strip_preamble(text: str) -> str:
         names.drop_repeats(names.prefer_hints("\n".join(lines).strip())))
 
 
+# The small model garbles the marker in the asker's language: "NO_IN_SOURCES" (Spanish),
+# "IN_SOURCES" (German). No sentence holds an underscored "IN_SOURCES" but the marker.
+_GARBLED_MARKER = re.compile(r"(?<![^\W_])(?:[A-Z]+_)?IN_SOURCES(?![^\W_])", re.I)
+# A streamed head of capitals and underscores only may still be a garbled marker.
+_MARKER_HEAD = re.compile(r"[A-Z_]{1,24}")
+
+
 def could_be_abstention(prefix: str) -> bool:
     """True while streamed text may still turn out to be the abstention marker."""
     head = prefix.strip()
-    return not head or ABSTAIN_MARKER.startswith(head[: len(ABSTAIN_MARKER)])
+    return (not head or ABSTAIN_MARKER.startswith(head[: len(ABSTAIN_MARKER)])
+            or bool(_MARKER_HEAD.fullmatch(head)))
 
 
 def is_abstention(text: str, language: str | None = None) -> bool:
     """The marker, or (in ``language``) a sentence saying the sources do not cover it."""
-    if ABSTAIN_MARKER.lower() in text.lower().replace(" ", "_"):
+    if ABSTAIN_MARKER.lower() in text.lower().replace(" ", "_") or _GARBLED_MARKER.search(text):
         return True
     return _says("abstention_phrases", text, language)
 

@@ -10,9 +10,11 @@ de es th); Thai, written without spaces, matches inside text, the others as word
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Literal
 
 from .quantities import has_figure
+from .texts import prompt_data
 
 AnswerType = Literal["time", "quantity", "other"]
 
@@ -217,3 +219,31 @@ def drop_days(text: str, days: set[str]) -> str:
                       lambda d: " " if d.group(0) in days else d.group(0), date.group(0))
 
     return _DATE.sub(drop, text)
+
+
+@cache
+def _season_patterns() -> dict[str, re.Pattern[str]]:
+    """One pattern per season (prompts/seasons.json): words bounded as months are, Korean
+    words before their particles ("봄에", and "올봄", this spring), Chinese and Japanese
+    characters standing alone ("春に", not "春節")."""
+    data = prompt_data("seasons.json")
+    return {season: re.compile(
+        rf"(?<![^\W\u0e00-\u0e7f])(?<!-)(?:{'|'.join(forms)})(?![^\W\u0e00-\u0e7f])|"
+        rf"(?<![\uac00-\ud7a3])(?:올|지난)?(?:{data['hangul'][season]})|"
+        rf"(?<![\u3400-\u9fff])(?:{data['han'][season]})(?![\u3400-\u9fff])", re.I)
+        for season, forms in data["forms"].items()}
+
+
+def season_words(text: str) -> dict[str, str]:
+    """The seasons ``text`` names, each to the word as written ("au printemps" ->
+    {"spring": "printemps"})."""
+    found = ((season, pattern.search(text)) for season, pattern in _season_patterns().items())
+    return {season: m.group(0) for season, m in found if m}
+
+
+def held_seasons(text: str) -> set[str]:
+    """The seasons ``text`` names, or names a month of ("May 3 to 4": spring)."""
+    months = named_months(text) | months_as_numbers(text)
+    of_months = {season for season, numbers in prompt_data("seasons.json")["months"].items()
+                 if {str(n) for n in numbers} & months}
+    return set(season_words(text)) | of_months

@@ -20,22 +20,15 @@ Un"), by its letters in the passage.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import countries, names, quantities
+from . import names, quantities
 from .markers import _MARKER
+from .people import capitalised_runs
 from .retrieve import Passage
 
 PEOPLE = ("person",)
-ALL_KINDS = ("person", "place", "country", "term", "topic")
-# A person's name the lexicon lacks: two or more capitalised words in a row, Latin or
-# Cyrillic ("Kim Jong Un", "Nguyen Ba Hoan"). One capitalised word alone is too often a
-# sentence's first word or a nationality; a run that holds a known place or country
-# ("Республики Корея") is no person.
-_CAPITALISED = r"[A-ZÀ-ÖØ-ÞĐА-ЯЁ][\w'’-]*"
-_NAME_RUN = re.compile(rf"(?<![\w'’-]){_CAPITALISED}(?:\s+{_CAPITALISED})+")
 
 
 @dataclass(frozen=True)
@@ -64,10 +57,7 @@ def values(text: str, language: str) -> Values:
     text = _MARKER.sub(" ", text)
     amounts = tuple(a.value for a in quantities.amounts(text) if _is_amount(a))
     people = frozenset(m.entity for m in names.mentions(text, PEOPLE))
-    known = names.mentions(text, ALL_KINDS)
-    others = tuple(m.group(0) for m in _NAME_RUN.finditer(text)
-                   if not any(k.start < m.end() and m.start() < k.end for k in known)
-                   and not countries.named(m.group(0)))
+    others = tuple(text[start:end] for start, end in capitalised_runs(text))
     return Values(amounts, people, others)
 
 

@@ -272,6 +272,16 @@ class Retriever:
         return [Passage.from_chunk(self._by_id[cid], scores[cid], similarity.get(cid, 0.0))
                 for cid in order]
 
+    def by_words(self, query: str, k: int) -> list[Passage]:
+        """The ``k`` chunks that match ``query`` best word for word (BM25 alone, no
+        embedding): to look up names and titles, not to answer."""
+        self._refresh()
+        top = self.lexical.top(query, k)
+        order = sorted(top, key=lambda cid: (-top[cid], cid))[:k]
+        self._load(order)
+        return [Passage.from_chunk(self._by_id[cid], top[cid]) for cid in order
+                if cid in self._by_id]
+
     def lexical_overlap(self, query: str, text: str) -> float:
         """Summed IDF of the query's terms that ``text`` contains (corpus statistics)."""
         self._refresh()

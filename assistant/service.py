@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import answer, checks, conflicts, countries, markers, support, texts
+from . import answer, checks, conflicts, countries, markers, offices, support, texts
 from .answer import Answer, Citation
 from .answer_type import could_state, expected_answer_type, years
 from .config import Settings, load_settings, prepare_offline_environment
@@ -522,7 +522,14 @@ class Assistant:
         if not closeness or not cited:
             return []
         near = self._search(markers.strip(text), k=self.settings.top_k)
-        return conflicts.find(text, run.language, cited, near, closeness)
+        found = conflicts.find(text, run.language, cited, near, closeness)
+        if found or not offices.holders(text):
+            return found
+        # An office given to someone ("X is the ambassador"): the passages that name its
+        # title or the person, word for word, in any language (offices.py).
+        seen = [p for q in offices.queries(text)
+                for p in self.retriever.by_words(q, k=4 * self.settings.top_k)]
+        return offices.find(text, cited, seen)
 
     def _cite(self, text: str, evidence: list[Passage], language: str, question: str,
               passages: list[Passage]) -> tuple[str, bool, list[Citation]]:

@@ -7,11 +7,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from . import names, quantities
+from . import names, people, quantities
 from .answer_type import (
+    held_seasons,
     month_words,
     months_as_numbers,
     named_months,
+    season_words,
 )
 from .chunking import split_sentences
 from .lexical import tokenize
@@ -68,13 +70,21 @@ def unsupported_numbers(answer: str, cited: Sequence[Passage], question: str = "
     sourced = " ".join(p.text for p in cited)
     held = named_months(sourced) | months_as_numbers(sourced)
     months = {word for n, word in month_words(_MARKER.sub(" ", answer)).items() if n not in held}
-    return {n for n in numbers(answer) if n not in allowed} | months
+    # A season is a time too: "le printemps [1]" needs a cited passage that names spring, or
+    # a month of it, in any language.
+    seasons = season_words(_MARKER.sub(" ", answer))
+    unheld = {word for season, word in seasons.items() if season not in held_seasons(sourced)}
+    return {n for n in numbers(answer) if n not in allowed} | months | unheld
 
 
 def unsupported_names(answer: str, cited: Sequence[Passage], question: str = "") -> list[str]:
     """Names of places and people in the answer that neither the cited passages nor the
-    question mention, in any language ("Fukuoka" where the source says "Фукуок")."""
-    return names.unsupported(_MARKER.sub(" ", answer), [question] + [p.text for p in cited])
+    question mention, in any language ("Fukuoka" where the source says "Фукуок"), and
+    people the names lexicon lacks that they do not hold ("Kim Jong Un", people.py)."""
+    text = _MARKER.sub(" ", answer)
+    sources = [p.text for p in cited]
+    return names.unsupported(text, [question] + sources) + people.invented(
+        text, sources, question)
 
 
 def invents(answer: str, passages: Sequence[Passage], question: str) -> bool:

@@ -1006,6 +1006,9 @@ def test_cited_passage_that_supplies_the_wording_keeps_its_marker() -> None:
     ("Der genaue Betrag ist in den Quellen nicht zu finden.", "de"),
     ("La cifra exacta no se encuentra en las fuentes.", "es"),
     ("ไม่พบข้อมูลจำนวนเงินที่แน่นอน", "th"),
+    # the marker garbled into the asker's language, as the small model wrote it
+    ("IN_SOURCES [1]", "de"),
+    ("NO_IN_SOURCES [1]", "es"),
 ])
 def test_abstention_said_in_words_is_recognised(text: str, language: str) -> None:
     assert answering.is_abstention(text, language)
@@ -1014,6 +1017,13 @@ def test_abstention_said_in_words_is_recognised(text: str, language: str) -> Non
 def test_answers_are_not_mistaken_for_abstentions() -> None:
     assert not answering.is_abstention("Hai nước đặt mục tiêu 150 tỷ USD vào năm 2030 [1].", "vi")
     assert not answering.is_abstention("Korea did not hesitate to invest 5 billion [1].", "en")
+    assert not answering.is_abstention("It is named in sources [1] and [2].", "en")
+
+
+def test_a_streamed_head_of_capitals_is_held_until_it_cannot_be_the_marker() -> None:
+    assert answering.could_be_abstention("IN_SOUR") and answering.could_be_abstention("NO_")
+    assert not answering.could_be_abstention("APEC 2027")
+    assert not answering.could_be_abstention("Korea")
 
 
 def test_foreign_script_inside_an_answer_is_a_problem() -> None:
@@ -1131,3 +1141,24 @@ def test_a_month_the_answer_names_must_be_in_its_cited_source(
         reply: str, unsupported: set[str]) -> None:
     source = _passage("en", "The presidents met in Gyeongju on October 30, 2025.", "en")
     assert support.unsupported_numbers(reply, [source], "В каком месяце?") == unsupported
+
+
+@pytest.mark.parametrize("reply,unsupported", [
+    ("La meilleure saison pour visiter Séoul est le printemps [1].", {"printemps"}),
+    ("Лучше всего приезжать летом [1].", {"летом"}),
+    ("서울은 봄에 방문하는 것이 가장 좋습니다 [1].", {"봄"}),
+    ("ソウルは春に行くのがいいです [1].", {"春"}),
+    ("Musim hujan adalah waktu terbaik [1].", {"Musim hujan"}),
+    ("The talks in Gyeongju took place in autumn [1].", set()),   # October is autumn
+    ("Hội đàm diễn ra vào mùa thu [1].", set()),
+    ("Le traité a été signé à Gyeongju [1].", set()),            # "a été": been, not summer
+    ("The real estate sector grew [1].", set()),                 # Italian summer after "l'"
+    ("30-летний юбилей отношений [1].", set()),                  # "-летний": years, not summer
+    ("春節の前に会談した [1].", set()),                           # 春節 is Tet, not spring
+])
+def test_a_season_the_answer_names_must_be_in_its_cited_source(
+        reply: str, unsupported: set[str]) -> None:
+    # No article names a season: the small model answered "the best season to visit Seoul"
+    # from memory and cited a passage about a festival's venue.
+    source = _passage("en", "The presidents met in Gyeongju on October 30, 2025.", "en")
+    assert support.unsupported_numbers(reply, [source], "Quelle saison ?") == unsupported
