@@ -112,7 +112,9 @@ _MONTH_NAMES = (
 )
 _MONTH = "(?:" + "|".join(_MONTH_NAMES) + ")"
 # A word boundary, except between Thai letters (Thai writes no spaces between words).
-_NAMED_MONTH = [re.compile(rf"(?<![^\W\u0e00-\u0e7f])(?:{names})(?![^\W\u0e00-\u0e7f])", re.I)
+_WORD_START = r"(?<![^\W\u0e00-\u0e7f])"
+_WORD_END = r"(?![^\W\u0e00-\u0e7f])"
+_NAMED_MONTH = [re.compile(rf"{_WORD_START}(?:{names}){_WORD_END}", re.I)
                 for names in _MONTH_NAMES]
 # A number an answer writes as a month: "5월", "10月", "tháng 8", "ngày 5/6", "30/10/2025".
 _MONTH_NUMBER = re.compile(
@@ -188,7 +190,7 @@ def could_state(answer_type: AnswerType, text: str, question: str = "") -> bool:
 # The whole names only, without English abbreviations: "Mar" is also Spanish for sea, "Jan"
 # a given name.
 _ABBREVIATIONS = {"Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept?", "Oct", "Nov", "Dec"}
-_FULL_MONTH = [re.compile(rf"(?<![^\W\u0e00-\u0e7f])(?:{names})(?![^\W\u0e00-\u0e7f])", re.I)
+_FULL_MONTH = [re.compile(rf"{_WORD_START}(?:{names}){_WORD_END}", re.I)
                for names in ("|".join(a for a in n.split("|") if a not in _ABBREVIATIONS)
                              for n in _MONTH_NAMES)]
 
@@ -228,7 +230,7 @@ def _season_patterns() -> dict[str, re.Pattern[str]]:
     characters standing alone ("春に", not "春節")."""
     data = prompt_data("seasons.json")
     return {season: re.compile(
-        rf"(?<![^\W\u0e00-\u0e7f])(?<!-)(?:{'|'.join(forms)})(?![^\W\u0e00-\u0e7f])|"
+        rf"{_WORD_START}(?<!-)(?:{'|'.join(forms)}){_WORD_END}|"
         rf"(?<![\uac00-\ud7a3])(?:올|지난)?(?:{data['hangul'][season]})|"
         rf"(?<![\u3400-\u9fff])(?:{data['han'][season]})(?![\u3400-\u9fff])", re.I)
         for season, forms in data["forms"].items()}
@@ -241,9 +243,7 @@ def season_words(text: str) -> dict[str, str]:
     return {season: m.group(0) for season, m in found if m}
 
 
-def held_seasons(text: str) -> set[str]:
-    """The seasons ``text`` names, or names a month of ("May 3 to 4": spring)."""
-    months = named_months(text) | months_as_numbers(text)
-    of_months = {season for season, numbers in prompt_data("seasons.json")["months"].items()
-                 if {str(n) for n in numbers} & months}
-    return set(season_words(text)) | of_months
+def seasons_of(months: set[str]) -> set[str]:
+    """The seasons that months (as numbers, "5") fall in: May is spring."""
+    return {season for season, numbers in prompt_data("seasons.json")["months"].items()
+            if {str(n) for n in numbers} & months}

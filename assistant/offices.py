@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from . import names
 from .answer_type import month_words
@@ -62,9 +62,12 @@ def _deputy() -> re.Pattern[str]:
     return re.compile(rf"(?:{'|'.join(words)})\s*$", re.I)
 
 
-def holders(text: str) -> list[Holder]:
+@lru_cache(maxsize=256)
+def holders(text: str) -> tuple[Holder, ...]:
     """Each person ``text`` names next to an office's title, with the nearest title. A
-    deputy's title is nearest to its holder too, and gives no office ("Vice President X")."""
+    deputy's title is nearest to its holder too, and gives no office ("Vice President X").
+    Remembered: an answer is read by the service, ``queries`` and ``find``, and a passage
+    once per holder of the answer."""
     text = _MARKER.sub(" ", text)
     titles = []
     for office, pattern in _titles().items():
@@ -95,7 +98,7 @@ def holders(text: str) -> list[Holder]:
         person, start, end = people[i]
         if person_of[j] == i and titles[j][0]:
             found.append(Holder(person, text[start:end], titles[j][0], start, end))
-    return found
+    return tuple(found)
 
 
 def _names(person: str, text: str) -> bool:

@@ -23,7 +23,6 @@ from . import countries, names
 from .answer_type import month_words
 from .texts import prompt_data
 
-ALL_KINDS = ("person", "place", "country", "term", "topic")
 # Letters of Latin and Cyrillic only: "Kim Jong Un입니다" is a name and a Korean ending.
 _CAPITALISED = r"[A-ZÀ-ÖØ-ÞĐА-ЯЁ][A-Za-zÀ-ɏḀ-ỿА-яЁё'’-]*"
 _RUN = re.compile(rf"(?<![\w'’-]){_CAPITALISED}(?:\s+{_CAPITALISED})+")
@@ -33,7 +32,7 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
 def capitalised_runs(text: str) -> list[tuple[int, int]]:
     """Where ``text`` writes two or more capitalised words in a row that are no name, place
     or country of the lexicon ("Республики Корея" is a country)."""
-    known = names.mentions(text, ALL_KINDS)
+    known = names.mentions(text, names.KINDS)
     return [(m.start(), m.end()) for m in _RUN.finditer(text)
             if not any(k.start < m.end() and m.start() < k.end for k in known)
             and not countries.named(m.group(0))]

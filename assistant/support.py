@@ -9,11 +9,11 @@ from collections.abc import Sequence
 
 from . import names, people, quantities
 from .answer_type import (
-    held_seasons,
     month_words,
     months_as_numbers,
     named_months,
     season_words,
+    seasons_of,
 )
 from .chunking import split_sentences
 from .lexical import tokenize
@@ -69,11 +69,12 @@ def unsupported_numbers(answer: str, cited: Sequence[Passage], question: str = "
     # not count: "in August?" is a premise, not a source.
     sourced = " ".join(p.text for p in cited)
     held = named_months(sourced) | months_as_numbers(sourced)
-    months = {word for n, word in month_words(_MARKER.sub(" ", answer)).items() if n not in held}
+    bare = _MARKER.sub(" ", answer)
+    months = {word for n, word in month_words(bare).items() if n not in held}
     # A season is a time too: "le printemps [1]" needs a cited passage that names spring, or
     # a month of it, in any language.
-    seasons = season_words(_MARKER.sub(" ", answer))
-    unheld = {word for season, word in seasons.items() if season not in held_seasons(sourced)}
+    seasons = set(season_words(sourced)) | seasons_of(held)
+    unheld = {word for season, word in season_words(bare).items() if season not in seasons}
     return {n for n in numbers(answer) if n not in allowed} | months | unheld
 
 
